@@ -1,0 +1,159 @@
+import type { ColumnType, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * The tables, as Kysely sees them. Column names are camelCase in the database itself
+ * (the seed system's field names, which other tools read), table names snake_case.
+ *
+ * Values are normalised by the connection so both dialects read alike:
+ * timestamps come back as ISO-8601 strings, JSON columns as their JSON text, counts as numbers.
+ * Flags are `boolean` on PostgreSQL and 0/1 on SQLite: read them with `Boolean(v)`, write them
+ * with `dialect.bool(b)` (see dialect.ts).
+ */
+
+/** ISO-8601 timestamp text, e.g. `2026-11-29T16:56:54.123Z`. */
+type Timestamp = ColumnType<string, string, string>;
+/** JSON, stored as jsonb (PostgreSQL) or text (SQLite); read and written as JSON text. */
+type JsonText = ColumnType<string, string, string>;
+type Flag = ColumnType<boolean | number, boolean | number, boolean | number>;
+
+export type SourceKind = 'google_export' | 'google_api' | 'csv_url' | 'file';
+export type DateOrder = 'DMY' | 'MDY';
+export type RunOutcome = 'success' | 'unchanged' | 'failed' | 'needs_review' | 'cancelled';
+export type RunTrigger = 'schedule' | 'manual' | 'cli' | 'approval' | 'create' | 'retry';
+export type SyncPhase = 'queued' | 'fetching' | 'parsing' | 'diffing' | 'applying' | 'finishing';
+export type LeadOrigin = 'sheet' | 'manual';
+
+export interface CustomersTable {
+  id: string;
+  name: string;
+  /** The link exactly as the user pasted it. */
+  sheetUrl: string;
+  sourceKind: SourceKind;
+  spreadsheetId: string | null;
+  /** Tab id; null means the first tab (Google's default). */
+  gid: string | null;
+  keyColumn: string | null;
+  dateOrder: DateOrder;
+  deleteThresholdPercent: number;
+  /** Header name overrides for mapped fields, JSON `{ "email": "Contact e-mail", … }`. */
+  fieldOverrides: JsonText | null;
+  scheduleIntervalMinutes: number | null;
+  scheduleCron: string | null;
+  scheduleTimezone: string | null;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface LeadsTable {
+  id: string;
+  customerId: string;
+  /** `sheet` leads are owned by the sync; `manual` ones were made in the CRM and never touched by it. */
+  origin: LeadOrigin;
+  externalKey: string;
+  rowHash: string | null;
+  /** Every original column of the row, header → value. */
+  data: JsonText;
+  fullName: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+  phone: string | null;
+  /** Digits with a leading + when the sheet gave one; for search and matching. */
+  phoneNormalized: string | null;
+  company: string | null;
+  jobTitle: string | null;
+  source: string | null;
+  owner: string | null;
+  /** `YYYY-MM-DD` for a date-only cell, ISO-8601 UTC when the cell had a time. */
+  occurredAt: string | null;
+  notes: string | null;
+  // CRM-owned: a sync never writes these.
+  status: string;
+  score: number | null;
+  convertedAt: Timestamp | null;
+  sheetRow: number | null;
+  firstSeenAt: Timestamp;
+  updatedAt: Timestamp;
+  deletedAt: Timestamp | null;
+}
+
+export interface LeadSyncStatesTable {
+  customerId: string;
+  isPaused: Flag;
+  pausedReason: string | null;
+  /** Kept for the seed's readers; the truth is a live lease (leaseExpiresAt in the future). */
+  isRunning: Flag;
+  syncDuration: number;
+  rowsProcessed: number;
+  rowsInserted: number;
+  rowsUpdated: number;
+  rowsDeleted: number;
+  errorCount: number;
+  retryCount: number;
+  progressPercent: number;
+  progressPhase: string | null;
+  progressMessage: string | null;
+  consecutiveFailures: number;
+  lastSyncAt: Timestamp | null;
+  lastSuccessAt: Timestamp | null;
+  lastOutcome: RunOutcome | null;
+  lastErrorCode: string | null;
+  lastErrorMessage: string | null;
+  /** Order-independent checksum of the rows of the last successful sync. */
+  lastChecksum: string | null;
+  /** SHA-1 of the raw body of the last successful sync, with the mapping fingerprint. */
+  lastBodyHash: string | null;
+  lastBodyBytes: number | null;
+  /** JSON array of the header names of the last successful sync. */
+  lastHeaders: JsonText | null;
+  rowCount: number | null;
+  leaseOwner: string | null;
+  leaseExpiresAt: Timestamp | null;
+  nextRunAt: Timestamp | null;
+  /** A run was asked for (manual trigger, approval); the worker picks it up before schedules. */
+  pendingTrigger: RunTrigger | null;
+  updatedAt: Timestamp;
+}
+
+export interface LeadSyncRunsTable {
+  id: string;
+  customerId: string;
+  trigger: RunTrigger;
+  outcome: RunOutcome | null;
+  startedAt: Timestamp;
+  finishedAt: Timestamp | null;
+  durationMs: number | null;
+  rowsProcessed: number;
+  rowsInserted: number;
+  rowsUpdated: number;
+  rowsDeleted: number;
+  rowsUnchanged: number;
+  duplicateKeys: number;
+  retryCount: number;
+  bytes: number;
+  checksum: string | null;
+  headerRow: number | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  /** Deletes held back by the mass-delete guard (needs_review runs). */
+  pendingDeletes: number | null;
+  /** JSON: duplicate keys, a sample of held deletes, header mapping, … */
+  details: JsonText | null;
+  workerId: string | null;
+}
+
+export interface Database {
+  customers: CustomersTable;
+  leads: LeadsTable;
+  lead_sync_states: LeadSyncStatesTable;
+  lead_sync_runs: LeadSyncRunsTable;
+}
+
+export type CustomerRow = Selectable<CustomersTable>;
+export type NewCustomerRow = Insertable<CustomersTable>;
+export type CustomerUpdate = Updateable<CustomersTable>;
+export type LeadRow = Selectable<LeadsTable>;
+export type NewLeadRow = Insertable<LeadsTable>;
+export type SyncStateRow = Selectable<LeadSyncStatesTable>;
+export type SyncRunRow = Selectable<LeadSyncRunsTable>;
+export type NewSyncRunRow = Insertable<LeadSyncRunsTable>;

@@ -1,0 +1,77 @@
+/**
+ * Every failure that leaves leadsync carries a stable `code` (shown by the API, the CLI, the
+ * dashboard and the run history) and whether trying again later can help.
+ */
+export const ERROR_CODES = {
+  // Sources: reaching the sheet.
+  SHEET_URL_INVALID: { status: 400, retryable: false, message: 'The sheet link is not a Google Sheets link, a spreadsheet id or a CSV URL' },
+  SOURCE_FORBIDDEN: { status: 400, retryable: false, message: 'The source address is not allowed (only public https addresses may be fetched)' },
+  SHEET_NOT_PUBLIC: { status: 422, retryable: false, message: 'The sheet is not shared: Google asked for a sign-in' },
+  SHEET_NOT_FOUND: { status: 422, retryable: false, message: 'The spreadsheet does not exist or was deleted' },
+  SHEET_TAB_NOT_FOUND: { status: 422, retryable: false, message: 'The requested tab (gid) does not exist in the spreadsheet' },
+  SHEET_BAD_REQUEST: { status: 422, retryable: false, message: 'Google rejected the request' },
+  SHEET_AUTH_FAILED: { status: 422, retryable: false, message: 'The service account could not authenticate or has no access' },
+  SHEET_RATE_LIMITED: { status: 503, retryable: true, message: 'Google is rate limiting requests' },
+  SHEET_UNAVAILABLE: { status: 503, retryable: true, message: 'Google answered with a server error' },
+  SHEET_TIMEOUT: { status: 504, retryable: true, message: 'The sheet did not arrive in time' },
+  SHEET_TRUNCATED: { status: 502, retryable: true, message: 'The sheet download was cut off before its end' },
+  SHEET_NOT_CSV: { status: 422, retryable: false, message: 'The source answered with a web page, not CSV data' },
+  SHEET_TOO_LARGE: { status: 422, retryable: false, message: 'The sheet is larger than the configured limit' },
+  SHEET_READ_FAILED: { status: 422, retryable: false, message: 'The file could not be read' },
+  // Turning a sheet into leads.
+  HEADER_NOT_FOUND: { status: 422, retryable: false, message: 'No header row was found in the first rows of the sheet' },
+  KEY_COLUMN_NOT_FOUND: { status: 422, retryable: false, message: 'The configured key column is not in the header row' },
+  // Applying.
+  MASS_DELETE_HELD: { status: 409, retryable: false, message: 'The sync would delete more leads than allowed and waits for approval' },
+  SYNC_CANCELLED: { status: 409, retryable: false, message: 'The sync was cancelled' },
+  SYNC_PAUSED: { status: 409, retryable: false, message: 'Syncing is paused for this customer' },
+  RUN_NOT_APPROVABLE: { status: 409, retryable: false, message: 'Only a run that needs review can be approved' },
+  // Lookups and input.
+  CUSTOMER_NOT_FOUND: { status: 404, retryable: false, message: 'No such customer' },
+  RUN_NOT_FOUND: { status: 404, retryable: false, message: 'No such run' },
+  LEAD_NOT_FOUND: { status: 404, retryable: false, message: 'No such lead' },
+  CUSTOMER_EXISTS: { status: 409, retryable: false, message: 'A customer with that name already exists' },
+  VALIDATION_FAILED: { status: 400, retryable: false, message: 'The request is not valid' },
+  CONFIG_INVALID: { status: 500, retryable: false, message: 'The configuration is not valid' },
+  INTERNAL: { status: 500, retryable: true, message: 'Unexpected error' },
+} as const satisfies Record<string, { status: number; retryable: boolean; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface LeadsyncErrorOptions {
+  cause?: unknown;
+  details?: Record<string, unknown>;
+  /** Overrides the code's default. */
+  retryable?: boolean;
+  /** Seconds the source asked us to wait (Retry-After), when it said. */
+  retryAfterSeconds?: number;
+}
+
+export class LeadsyncError extends Error {
+  readonly code: ErrorCode;
+  readonly retryable: boolean;
+  readonly status: number;
+  readonly details: Record<string, unknown> | undefined;
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(code: ErrorCode, message?: string, options: LeadsyncErrorOptions = {}) {
+    super(message ?? ERROR_CODES[code].message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'LeadsyncError';
+    this.code = code;
+    this.retryable = options.retryable ?? ERROR_CODES[code].retryable;
+    this.status = ERROR_CODES[code].status;
+    this.details = options.details;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+}
+
+export function isLeadsyncError(error: unknown): error is LeadsyncError {
+  return error instanceof LeadsyncError;
+}
+
+/** Wraps anything thrown into a LeadsyncError, keeping the original as `cause`. */
+export function toLeadsyncError(error: unknown): LeadsyncError {
+  if (error instanceof LeadsyncError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new LeadsyncError('INTERNAL', message, { cause: error });
+}
