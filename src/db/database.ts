@@ -6,15 +6,16 @@ import type { ColumnType, Insertable, Selectable, Updateable } from 'kysely';
  *
  * Values are normalised by the connection so both dialects read alike:
  * timestamps come back as ISO-8601 strings, JSON columns as their JSON text, counts as numbers.
- * Flags are `boolean` on PostgreSQL and 0/1 on SQLite: read them with `Boolean(v)`, write them
- * with `dialect.bool(b)` (see dialect.ts).
+ * Flags are `boolean` columns on PostgreSQL and integer on SQLite; code reads and writes them
+ * as 0/1 on both (PostgreSQL accepts '1'/'0' as boolean input; the connection parses booleans to 0/1).
  */
 
 /** ISO-8601 timestamp text, e.g. `2026-11-29T16:56:54.123Z`. */
 type Timestamp = ColumnType<string, string, string>;
 /** JSON, stored as jsonb (PostgreSQL) or text (SQLite); read and written as JSON text. */
 type JsonText = ColumnType<string, string, string>;
-type Flag = ColumnType<boolean | number, boolean | number, boolean | number>;
+/** 0 or 1. */
+type Flag = number;
 
 export type SourceKind = 'google_export' | 'google_api' | 'csv_url' | 'file';
 export type DateOrder = 'DMY' | 'MDY';
