@@ -1,4 +1,4 @@
-import type { ColumnType, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 /**
  * The tables, as Kysely sees them. Column names are camelCase in the database itself
@@ -69,7 +69,8 @@ export interface LeadsTable {
   occurredAt: string | null;
   notes: string | null;
   // CRM-owned: a sync never writes these.
-  status: string;
+  /** Defaults to `new`. */
+  status: Generated<string>;
   score: number | null;
   convertedAt: Timestamp | null;
   sheetRow: number | null;

@@ -1,0 +1,51 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/database.js';
+import { findCustomerByName, type Customer } from '../../db/customers.repository.js';
+import { listLeads } from '../../db/leads.repository.js';
+import { listRuns } from '../../db/sync-runs.repository.js';
+import { LeadsyncError } from '../../errors.js';
+import { withContext } from '../context.js';
+import { formatTable, type Io } from '../output.js';
+
+async function customerNamed(db: Kysely<Database>, name: string): Promise<Customer> {
+  const customer = await findCustomerByName(db, name);
+  if (!customer) throw new LeadsyncError('CUSTOMER_NOT_FOUND', `No customer named "${name}"`);
+  return customer;
+}
+
+/** `leadsync runs --customer NAME`: the run history, newest first. */
+export async function runsCommand(options: { customer: string; limit: number; json?: boolean }, io: Io): Promise<number> {
+  return withContext(async ({ handle }) => {
+    const customer = await customerNamed(handle.db, options.customer);
+    const runs = await listRuns(handle.db, { customerId: customer.id, limit: options.limit });
+    if (options.json) {
+      io.out(JSON.stringify({ runs }) + '\n');
+      return 0;
+    }
+    const rows = runs.map((r) => ({ ...r, error: r.error ? `${r.error.code}: ${r.error.message}` : '' }));
+    io.out(formatTable(rows, ['id', 'trigger', 'outcome', 'startedAt', 'durationMs', 'rowsProcessed', 'rowsInserted', 'rowsUpdated', 'rowsDeleted', 'error']));
+    return 0;
+  });
+}
+
+/** `leadsync leads --customer NAME`: the first leads, as a table. */
+export async function leadsCommand(
+  options: { customer: string; limit: number; search?: string; includeDeleted?: boolean; json?: boolean },
+  io: Io,
+): Promise<number> {
+  return withContext(async ({ handle }) => {
+    const customer = await customerNamed(handle.db, options.customer);
+    const page = await listLeads(handle.db, {
+      customerId: customer.id,
+      limit: options.limit,
+      ...(options.search !== undefined && { q: options.search }),
+      includeDeleted: Boolean(options.includeDeleted),
+    });
+    if (options.json) {
+      io.out(JSON.stringify(page) + '\n');
+      return 0;
+    }
+    io.out(formatTable(page.leads as unknown as Record<string, unknown>[], ['externalKey', 'fullName', 'email', 'phone', 'company', 'occurredAt', 'status', 'sheetRow', 'deletedAt'], 32));
+    return 0;
+  });
+}

@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { approveCommand } from './commands/approve.js';
+import { leadsCommand, runsCommand } from './commands/inspect.js';
+import { migrateCommand } from './commands/migrate.js';
+import { syncCommand } from './commands/sync.js';
+import { processIo, reportError, type Io } from './output.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 1000) throw new InvalidArgumentError('must be a whole number from 1 to 1000');
+  return n;
+}
+
+/** Builds the `leadsync` command line; `run` resolves to the exit code. */
+export function buildProgram(io: Io, setExit: (code: number) => void): Command {
+  const program = new Command('leadsync')
+    .description('Keeps a database of sales leads in step with Google Sheets.')
+    .version(pkg.version)
+    .showHelpAfterError()
+    .configureOutput({ writeOut: io.out, writeErr: io.err });
+  const act =
+    <A extends unknown[]>(fn: (...args: A) => Promise<number>, json: (...args: A) => boolean) =>
+    async (...args: A) => {
+      try {
+        setExit(await fn(...args));
+      } catch (error) {
+        setExit(reportError(io, error, json(...args)));
+      }
+    };
+  const jsonOption = new Option('--json', 'print machine-readable JSON on stdout');
+
+  program
+    .command('sync')
+    .description('Sync one sheet (Google Sheets link, spreadsheet id, CSV URL or local CSV file) into the database')
+    .argument('<source>', 'sheet link, spreadsheet id, https CSV URL or path to a CSV file')
+    .option('--customer <name>', 'customer to sync into (created if new; default: derived from the source)')
+    .option('--key <column>', 'header of the column that identifies a lead')
+    .addOption(new Option('--date-order <order>', 'how to read 04/02/2026').choices(['DMY', 'MDY']))
+    .addOption(jsonOption)
+    .action(act((source: string, opts: { customer?: string; key?: string; dateOrder?: 'DMY' | 'MDY'; json?: boolean }) => syncCommand(source, opts, io), (_s, o) => Boolean(o.json)));
+
+  program
+    .command('runs')
+    .description("Show a customer's sync history, newest first")
+    .requiredOption('--customer <name>', 'customer name')
+    .option('--limit <n>', 'how many runs', positiveInt, 20)
+    .addOption(jsonOption)
+    .action(act((opts: { customer: string; limit: number; json?: boolean }) => runsCommand(opts, io), (o) => Boolean(o.json)));
+
+  program
+    .command('leads')
+    .description("Show a customer's first leads as a table")
+    .requiredOption('--customer <name>', 'customer name')
+    .option('--limit <n>', 'how many leads', positiveInt, 20)
+    .option('--search <text>', 'only leads whose name, email, phone or company contains this')
+    .option('--include-deleted', 'also show leads that left the sheet')
+    .addOption(jsonOption)
+    .action(
+      act(
+        (opts: { customer: string; limit: number; search?: string; includeDeleted?: boolean; json?: boolean }) => leadsCommand(opts, io),
+        (o) => Boolean(o.json),
+      ),
+    );
+
+  program
+    .command('approve')
+    .description('Approve a held (needs_review) run: sync again with deletions allowed')
+    .argument('<runId>', 'id of the needs_review run')
+    .addOption(jsonOption)
+    .action(act((runId: string, opts: { json?: boolean }) => approveCommand(runId, opts, io), (_r, o) => Boolean(o.json)));
+
+  program
+    .command('migrate')
+    .description('Apply pending database migrations (also done automatically at start-up)')
+    .addOption(jsonOption)
+    .action(act((opts: { json?: boolean }) => migrateCommand(opts, io), (o) => Boolean(o.json)));
+
+  return program;
+}
+
+const program = buildProgram(processIo, (code) => (process.exitCode = code));
+program.exitOverride((err) => {
+  process.exitCode = err.exitCode === 0 ? 0 : 2;
+  throw err;
+});
+try {
+  await program.parseAsync(process.argv);
+} catch {
+  // commander already printed the usage error or help.
+}

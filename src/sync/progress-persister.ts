@@ -1,0 +1,52 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database.js';
+import { setProgress } from '../db/sync-states.repository.js';
+import type { SyncProgress } from './progress.js';
+
+/**
+ * Writes a running sync's progress to `lead_sync_states` so other processes can show it,
+ * at most once per `intervalMs` and one write at a time (only the latest value matters).
+ * `flush()` before the apply transaction opens: on SQLite the process has one writer
+ * connection, and a progress write queued behind the transaction could land after the
+ * final state and overwrite it.
+ */
+export class ProgressPersister {
+  private latest: SyncProgress | null = null;
+  private writing: Promise<void> = Promise.resolve();
+  private lastWrite = 0;
+  private stopped = false;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly customerId: string,
+    private readonly clock: () => Date,
+    private readonly intervalMs = 1000,
+  ) {}
+
+  push(progress: SyncProgress): void {
+    if (this.stopped) return;
+    this.latest = progress;
+    const now = this.clock().getTime();
+    if (now - this.lastWrite < this.intervalMs) return;
+    this.lastWrite = now;
+    this.writing = this.writing.then(() => this.write());
+  }
+
+  /** Writes the latest value, waits for every write, and ignores later pushes. */
+  async flushAndStop(): Promise<void> {
+    this.writing = this.writing.then(() => this.write());
+    this.stopped = true;
+    await this.writing;
+  }
+
+  private async write(): Promise<void> {
+    const progress = this.latest;
+    if (!progress) return;
+    this.latest = null;
+    try {
+      await setProgress(this.db, this.customerId, progress, this.clock());
+    } catch {
+      // Progress is advisory: a failed write must never fail the sync itself.
+    }
+  }
+}

@@ -1,0 +1,77 @@
+import type { SyncPhase } from '../db/database.js';
+
+export interface SyncProgress {
+  /** 0-100, never goes down during a run. */
+  percent: number;
+  phase: SyncPhase;
+  message: string;
+}
+
+export type ProgressListener = (progress: SyncProgress) => void;
+
+/** Share of the bar each phase owns: downloading and parsing dominate, writing follows. */
+const PHASE_RANGES: Record<SyncPhase, [number, number]> = {
+  queued: [0, 0],
+  fetching: [0, 70],
+  parsing: [0, 70],
+  diffing: [70, 75],
+  applying: [75, 99],
+  finishing: [99, 100],
+};
+
+/**
+ * Turns "how far into this phase" into one monotonic percentage and forwards it,
+ * throttled so a 500k-row sheet does not call listeners 500k times, but never silent
+ * for longer than `heartbeatMs` while a phase is long.
+ */
+export class ProgressTracker {
+  private current: SyncProgress = { percent: 0, phase: 'queued', message: 'Queued' };
+  private lastEmit = 0;
+  private heartbeat: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly listener: ProgressListener,
+    private readonly options: { throttleMs?: number; heartbeatMs?: number; now?: () => number } = {},
+  ) {}
+
+  get value(): SyncProgress {
+    return this.current;
+  }
+
+  start(): void {
+    this.emit(true);
+    const heartbeatMs = this.options.heartbeatMs ?? 1000;
+    if (heartbeatMs > 0) {
+      this.heartbeat = setInterval(() => this.emit(true), heartbeatMs);
+      this.heartbeat.unref();
+    }
+  }
+
+  /** `fraction` is how far into `phase` the run is (0-1); ignored when it would lower the bar. */
+  update(phase: SyncPhase, fraction: number, message: string): void {
+    const [from, to] = PHASE_RANGES[phase];
+    const clamped = Math.min(1, Math.max(0, Number.isFinite(fraction) ? fraction : 0));
+    const percent = Math.max(this.current.percent, Math.floor(from + (to - from) * clamped));
+    const phaseChanged = phase !== this.current.phase;
+    this.current = { percent: Math.min(percent, phase === 'finishing' ? 100 : 99), phase, message };
+    this.emit(phaseChanged);
+  }
+
+  complete(message: string): void {
+    this.current = { percent: 100, phase: 'finishing', message };
+    this.emit(true);
+    this.stop();
+  }
+
+  stop(): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
+  }
+
+  private emit(force: boolean): void {
+    const now = (this.options.now ?? Date.now)();
+    if (!force && now - this.lastEmit < (this.options.throttleMs ?? 200)) return;
+    this.lastEmit = now;
+    this.listener({ ...this.current });
+  }
+}

@@ -1,0 +1,112 @@
+import type { Kysely } from 'kysely';
+import type { Database, RunOutcome } from '../db/database.js';
+import { finishRun, findRunById, type SyncRun } from '../db/sync-runs.repository.js';
+import { getSyncState, updateSyncState } from '../db/sync-states.repository.js';
+import type { LeadsyncError } from '../errors.js';
+import type { SyncProgress } from './progress.js';
+
+export interface RunFigures {
+  rowsProcessed: number;
+  rowsInserted: number;
+  rowsUpdated: number;
+  rowsDeleted: number;
+  rowsUnchanged: number;
+  duplicateKeys: number;
+  retryCount: number;
+  bytes: number;
+  checksum: string | null;
+  headerRow: number | null;
+  pendingDeletes: number | null;
+  details: Record<string, unknown> | null;
+}
+
+export const NO_FIGURES: RunFigures = {
+  rowsProcessed: 0,
+  rowsInserted: 0,
+  rowsUpdated: 0,
+  rowsDeleted: 0,
+  rowsUnchanged: 0,
+  duplicateKeys: 0,
+  retryCount: 0,
+  bytes: 0,
+  checksum: null,
+  headerRow: null,
+  pendingDeletes: null,
+  details: null,
+};
+
+export interface Ending {
+  customerId: string;
+  runId: string;
+  outcome: RunOutcome;
+  startedAt: Date;
+  finishedAt: Date;
+  figures: RunFigures;
+  error: LeadsyncError | null;
+  progress: SyncProgress;
+  /** What a success remembers for the next run's change detection. */
+  success?: { bodyHash: string; bodyBytes: number; headers: string[]; rowCount: number };
+}
+
+/**
+ * Closes a run and updates the customer's state in one go (the caller passes a transaction
+ * when the run also wrote leads, so leads, run and state commit together).
+ */
+export async function recordEnding(db: Kysely<Database>, end: Ending): Promise<SyncRun> {
+  const durationMs = end.finishedAt.getTime() - end.startedAt.getTime();
+  const f = end.figures;
+  await finishRun(db, end.runId, {
+    outcome: end.outcome,
+    finishedAt: end.finishedAt.toISOString(),
+    durationMs,
+    rowsProcessed: f.rowsProcessed,
+    rowsInserted: f.rowsInserted,
+    rowsUpdated: f.rowsUpdated,
+    rowsDeleted: f.rowsDeleted,
+    rowsUnchanged: f.rowsUnchanged,
+    duplicateKeys: f.duplicateKeys,
+    retryCount: f.retryCount,
+    bytes: f.bytes,
+    checksum: f.checksum,
+    headerRow: f.headerRow,
+    pendingDeletes: f.pendingDeletes,
+    details: f.details,
+    error: end.error ? { code: end.error.code, message: end.error.message } : null,
+  });
+  const previous = await getSyncState(db, end.customerId);
+  const failed = end.outcome === 'failed';
+  await updateSyncState(
+    db,
+    end.customerId,
+    {
+      isRunning: false,
+      syncDuration: durationMs,
+      rowsProcessed: f.rowsProcessed,
+      rowsInserted: f.rowsInserted,
+      rowsUpdated: f.rowsUpdated,
+      rowsDeleted: f.rowsDeleted,
+      retryCount: f.retryCount,
+      errorCount: (previous?.errorCount ?? 0) + (failed ? 1 : 0),
+      consecutiveFailures: failed ? (previous?.consecutiveFailures ?? 0) + 1 : end.success ? 0 : (previous?.consecutiveFailures ?? 0),
+      progressPercent: end.progress.percent,
+      progressPhase: end.progress.phase,
+      progressMessage: end.progress.message,
+      lastSyncAt: end.finishedAt.toISOString(),
+      lastOutcome: end.outcome,
+      lastErrorCode: end.error?.code ?? null,
+      lastErrorMessage: end.error?.message ?? null,
+      ...(end.success && {
+        lastSuccessAt: end.finishedAt.toISOString(),
+        lastChecksum: f.checksum,
+        lastBodyHash: end.success.bodyHash,
+        lastBodyBytes: end.success.bodyBytes,
+        lastHeaders: end.success.headers,
+        rowCount: end.success.rowCount,
+      }),
+    },
+    end.finishedAt,
+  );
+  const run = await findRunById(db, end.runId);
+  if (!run) throw new Error(`run ${end.runId} vanished while being recorded`);
+  return run;
+}
