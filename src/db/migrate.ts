@@ -1,0 +1,56 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Migrator, sql, type Kysely, type Migration } from 'kysely';
+import { dialectOf, isBusyError } from './dialect.js';
+import * as initial from './migrations/0001-initial.js';
+
+/**
+ * Every migration, by name, in order. Imported rather than read from a folder so it works the
+ * same under tsx, compiled output and a bundler. Add new ones at the end; never edit old ones.
+ */
+export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
+  '0001-initial': initial,
+});
+
+/** How often a SQLite migration that waited busy_timeout for another process's lock is tried again. */
+const BUSY_ATTEMPTS = 5;
+
+/**
+ * Brings the schema up to the newest migration; returns the names it applied (empty when current).
+ *
+ * Two processes may start at once on a fresh database. PostgreSQL migrations run in a
+ * transaction under Kysely's advisory lock. Kysely runs SQLite migrations outside any
+ * transaction and without a lock, so both processes would create the same tables; here they run
+ * inside `BEGIN IMMEDIATE`, which takes the write lock first: the second process waits, then
+ * finds the work done, and a failed migration leaves nothing half applied.
+ */
+export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<{ applied: string[] }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if (dialectOf(db) === 'postgres') return await runMigrator(db);
+      return await db.connection().execute(async (conn) => {
+        await sql`begin immediate`.execute(conn);
+        try {
+          const result = await runMigrator(conn);
+          await sql`commit`.execute(conn);
+          return result;
+        } catch (error) {
+          await sql`rollback`.execute(conn);
+          throw error;
+        }
+      });
+    } catch (error) {
+      if (!isBusyError(error) || attempt >= BUSY_ATTEMPTS) throw error;
+      await sleep(100 * attempt);
+    }
+  }
+}
+
+async function runMigrator<DB>(db: Kysely<DB>): Promise<{ applied: string[] }> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: () => Promise.resolve({ ...MIGRATIONS }) },
+  });
+  const { error, results = [] } = await migrator.migrateToLatest();
+  if (error !== undefined) throw error;
+  return { applied: results.filter((r) => r.status === 'Success').map((r) => r.migrationName) };
+}

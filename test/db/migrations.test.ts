@@ -1,0 +1,196 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { Migrator, NO_MIGRATIONS, sql, type Kysely } from 'kysely';
+import { expect, it } from 'vitest';
+import type { Database } from '../../src/db/database.js';
+import { dialectOf } from '../../src/db/dialect.js';
+import { MIGRATIONS, migrateToLatest } from '../../src/db/migrate.js';
+import { createTestDatabase, describeEachDialect, useTestDatabase } from '../helpers/databases.js';
+
+const execFileAsync = promisify(execFile);
+
+type Nullability = 'null' | 'not null';
+
+/**
+ * Every column of database.ts, with whether it may be null. Typed against the table interfaces,
+ * so adding a column there without listing it here (and migrating it) fails the typecheck.
+ */
+const EXPECTED: { [T in keyof Database]: Record<keyof Database[T], Nullability> } = {
+  customers: {
+    id: 'not null',
+    name: 'not null',
+    sheetUrl: 'not null',
+    sourceKind: 'not null',
+    spreadsheetId: 'null',
+    gid: 'null',
+    keyColumn: 'null',
+    dateOrder: 'not null',
+    deleteThresholdPercent: 'not null',
+    fieldOverrides: 'null',
+    scheduleIntervalMinutes: 'null',
+    scheduleCron: 'null',
+    scheduleTimezone: 'null',
+    createdAt: 'not null',
+    updatedAt: 'not null',
+  },
+  leads: {
+    id: 'not null',
+    customerId: 'not null',
+    origin: 'not null',
+    externalKey: 'not null',
+    rowHash: 'null',
+    data: 'not null',
+    fullName: 'null',
+    firstName: 'null',
+    lastName: 'null',
+    email: 'null',
+    phone: 'null',
+    phoneNormalized: 'null',
+    company: 'null',
+    jobTitle: 'null',
+    source: 'null',
+    owner: 'null',
+    occurredAt: 'null',
+    notes: 'null',
+    status: 'not null',
+    score: 'null',
+    convertedAt: 'null',
+    sheetRow: 'null',
+    firstSeenAt: 'not null',
+    updatedAt: 'not null',
+    deletedAt: 'null',
+  },
+  lead_sync_states: {
+    customerId: 'not null',
+    isPaused: 'not null',
+    pausedReason: 'null',
+    isRunning: 'not null',
+    syncDuration: 'not null',
+    rowsProcessed: 'not null',
+    rowsInserted: 'not null',
+    rowsUpdated: 'not null',
+    rowsDeleted: 'not null',
+    errorCount: 'not null',
+    retryCount: 'not null',
+    progressPercent: 'not null',
+    progressPhase: 'null',
+    progressMessage: 'null',
+    consecutiveFailures: 'not null',
+    lastSyncAt: 'null',
+    lastSuccessAt: 'null',
+    lastOutcome: 'null',
+    lastErrorCode: 'null',
+    lastErrorMessage: 'null',
+    lastChecksum: 'null',
+    lastBodyHash: 'null',
+    lastBodyBytes: 'null',
+    lastHeaders: 'null',
+    rowCount: 'null',
+    leaseOwner: 'null',
+    leaseExpiresAt: 'null',
+    nextRunAt: 'null',
+    pendingTrigger: 'null',
+    updatedAt: 'not null',
+  },
+  lead_sync_runs: {
+    id: 'not null',
+    customerId: 'not null',
+    trigger: 'not null',
+    outcome: 'null',
+    startedAt: 'not null',
+    finishedAt: 'null',
+    durationMs: 'null',
+    rowsProcessed: 'not null',
+    rowsInserted: 'not null',
+    rowsUpdated: 'not null',
+    rowsDeleted: 'not null',
+    rowsUnchanged: 'not null',
+    duplicateKeys: 'not null',
+    retryCount: 'not null',
+    bytes: 'not null',
+    checksum: 'null',
+    headerRow: 'null',
+    errorCode: 'null',
+    errorMessage: 'null',
+    pendingDeletes: 'null',
+    details: 'null',
+    workerId: 'null',
+  },
+};
+
+const EXPECTED_INDEXES = [
+  'leads_customerId_id_idx',
+  'leads_customerId_email_idx',
+  'lead_sync_states_nextRunAt_idx',
+  'lead_sync_runs_customerId_startedAt_idx',
+  'lead_sync_runs_startedAt_idx',
+];
+
+async function schemaOf(db: Kysely<Database>): Promise<Record<string, Record<string, Nullability>>> {
+  const tables = await db.introspection.getTables();
+  return Object.fromEntries(
+    tables.map((t) => [
+      t.name,
+      Object.fromEntries(t.columns.map((c) => [c.name, c.isNullable ? 'null' : 'not null'] as const)),
+    ]),
+  );
+}
+
+async function indexNames(db: Kysely<Database>): Promise<string[]> {
+  const query =
+    dialectOf(db) === 'postgres'
+      ? sql<{ name: string }>`select indexname as name from pg_indexes where schemaname = current_schema()`
+      : sql<{ name: string }>`select name from sqlite_master where type = 'index'`;
+  return (await query.execute(db)).rows.map((r) => r.name);
+}
+
+describeEachDialect('migrations', (dialect) => {
+  const fresh = useTestDatabase(dialect, { migrate: false });
+
+  it('bring an empty database to the latest migration, and running them again applies nothing', async () => {
+    expect(await migrateToLatest(fresh.db)).toEqual({ applied: Object.keys(MIGRATIONS) });
+    expect(await migrateToLatest(fresh.db)).toEqual({ applied: [] });
+  });
+
+  // Later migrations may add tables and columns of their own (typed outside database.ts).
+  it('create every column of database.ts, with its nullability', async () => {
+    expect(await schemaOf(fresh.db)).toMatchObject(EXPECTED);
+  });
+
+  it('create the indexes that paging, run history and scheduling rely on', async () => {
+    expect(await indexNames(fresh.db)).toEqual(expect.arrayContaining(EXPECTED_INDEXES));
+  });
+
+  it('can be undone to an empty schema and applied again', async () => {
+    const migrator = new Migrator({
+      db: fresh.db,
+      provider: { getMigrations: () => Promise.resolve({ ...MIGRATIONS }) },
+    });
+    const down = await migrator.migrateTo(NO_MIGRATIONS);
+    expect(down.error).toBeUndefined();
+    expect(await fresh.db.introspection.getTables()).toEqual([]);
+    expect(await migrateToLatest(fresh.db)).toEqual({ applied: Object.keys(MIGRATIONS) });
+    expect(await schemaOf(fresh.db)).toMatchObject(EXPECTED);
+  });
+
+  it('let two processes that start on a fresh database at once both come up, migrating it once', async () => {
+    const target = await createTestDatabase(dialect, { migrate: false });
+    try {
+      const outputs = await Promise.all([migrateInProcess(target.url), migrateInProcess(target.url)]);
+      const applied = outputs.flatMap((o) => (JSON.parse(o) as { applied: string[] }).applied);
+      expect(applied).toEqual(Object.keys(MIGRATIONS));
+      expect(await schemaOf(target.db)).toMatchObject(EXPECTED);
+    } finally {
+      await target.drop();
+    }
+  });
+});
+
+async function migrateInProcess(url: string): Promise<string> {
+  const script = fileURLToPath(new URL('./fixtures/migrate-process.ts', import.meta.url));
+  const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', script], {
+    env: { ...process.env, DATABASE_URL: url },
+  });
+  return stdout;
+}
