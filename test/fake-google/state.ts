@@ -1,0 +1,61 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CryptoKey } from 'jose';
+import type { FaultBook } from './faults.js';
+
+export interface FakeTab {
+  gid: string;
+  title: string;
+  csv: string;
+}
+
+export interface FakeSheetOptions {
+  /** Not link-shared: the export redirects to sign-in; the API needs `sharedWith`. Default false. */
+  private?: boolean;
+  /** Service-account emails the sheet is shared with (matters for private sheets). */
+  sharedWith?: string[];
+  /** Send Content-Length on the export (Google streams chunked, without one). Default false. */
+  contentLength?: boolean;
+}
+
+export interface FakeSheet {
+  tabs: FakeTab[];
+  private: boolean;
+  sharedWith: Set<string>;
+  contentLength: boolean;
+}
+
+export interface FakeFileOptions {
+  contentType?: string;
+  contentLength?: boolean;
+  status?: number;
+}
+
+export type FakeFile =
+  | { kind: 'body'; body: string; contentType: string; contentLength: boolean; status: number }
+  | { kind: 'redirect'; location: string; status: number };
+
+export interface FakeState {
+  baseUrl: string;
+  sheets: Map<string, FakeSheet>;
+  published: Map<string, FakeSheet>;
+  /** Plain CSV URLs (and redirects) by path, for the csv_url source. */
+  files: Map<string, FakeFile>;
+  faults: FaultBook;
+  /** Public keys of the service accounts the fake knows, by client_email. */
+  publicKeys: Map<string, CryptoKey>;
+  /** Issued access tokens. */
+  tokens: Map<string, { email: string; expiresAtMs: number }>;
+  tokenLifetimeSeconds: number;
+  /** The fake's clock, for JWT checks and token expiry (tests share it with the client). */
+  now: () => number;
+}
+
+export interface RouteContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  state: FakeState;
+}
+
+/** A route answers and returns true, or returns false to let the next one try. */
+export type Route = (ctx: RouteContext) => boolean | Promise<boolean>;
