@@ -1,0 +1,170 @@
+/**
+ * A streaming RFC 4180 parser, written here rather than taken from a library: parsers such as
+ * papaparse and csv-parse detect the line terminator once, from the first chunk, and then split
+ * on that terminator only. A sheet whose rows mix CRLF and LF (rows pasted from another export)
+ * then loses rows into neighbouring cells, which is how the system we replace hid leads. Here
+ * CR, LF and CRLF each end a record, wherever they appear outside quotes.
+ *
+ * Lenient by design, it never throws: a stray quote inside an unquoted field is kept literally,
+ * text between a closing quote and the next delimiter is appended to the field, an unterminated
+ * quoted field runs to the end of the input, and ragged rows come back as they are. Blank lines
+ * come back as `['']`, so that for a Google export (one record per sheet row) record index =
+ * sheet row − 1; callers skip them.
+ *
+ * Speed: fields are found with indexOf (positions cached per chunk, so each character is looked
+ * at a constant number of times) and sliced, never built character by character. Only the
+ * unfinished field travels between pushes, as a string already unescaped, so a huge quoted cell
+ * spread over many chunks is not rescanned.
+ */
+
+const COMMA = 44;
+const QUOTE = 34;
+const CR = 13;
+const LF = 10;
+
+// Where the parser stands between two pushes.
+/** At the start of a field: `pending` holds nothing. */
+const FIELD_START = 0;
+/** Inside a quoted field: `pending` holds its unescaped text so far. */
+const QUOTED = 1;
+/** In an unquoted field, or after a closing quote: `pending` holds the field's text so far. */
+const UNQUOTED = 2;
+type Mode = typeof FIELD_START | typeof QUOTED | typeof UNQUOTED;
+
+export class CsvParser {
+  private mode: Mode = FIELD_START;
+  private pending = '';
+  /** Text not yet consumed: empty, or a single `"` that may close a field or start a `""`. */
+  private tail = '';
+  private row: string[] = [];
+  /** The previous push ended with a CR that ended a record: an LF right after it belongs to it. */
+  private skipLf = false;
+  private started = false;
+
+  /** Parses the next piece of text; returns the records it completed. */
+  push(text: string): string[][] {
+    return this.parse(text, false);
+  }
+
+  /** Ends the input; returns the last record when the text did not end with a line break. */
+  end(): string[][] {
+    const records = this.parse('', true);
+    this.mode = FIELD_START;
+    this.pending = '';
+    this.tail = '';
+    this.row = [];
+    this.skipLf = false;
+    this.started = false;
+    return records;
+  }
+
+  private parse(text: string, final: boolean): string[][] {
+    if (!this.started && text.length > 0) {
+      this.started = true;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    const s = this.tail === '' ? text : this.tail + text;
+    const n = s.length;
+    const records: string[][] = [];
+    let row = this.row;
+    let mode = this.mode;
+    let pending = this.pending;
+    let i = 0;
+    if (this.skipLf && n > 0) {
+      this.skipLf = false;
+      if (s.charCodeAt(0) === LF) i = 1;
+    }
+    // Next position of each stop character at or after the last search; n when there is none.
+    let nextComma = -1;
+    let nextCr = -1;
+    let nextLf = -1;
+
+    for (;;) {
+      if (mode === QUOTED) {
+        const q = s.indexOf('"', i);
+        if (q === -1 || (q + 1 === n && !final)) {
+          // Out of text inside the quotes; keep a final quote, whose meaning the next push decides.
+          const end = q === -1 ? n : q;
+          pending += s.slice(i, end);
+          i = end;
+          if (!final) break;
+          row.push(pending); // unterminated at the end of the input: lenient, keep what came
+          records.push(row);
+          row = [];
+          pending = '';
+          mode = FIELD_START;
+          break;
+        }
+        if (q + 1 < n && s.charCodeAt(q + 1) === QUOTE) {
+          pending += s.slice(i, q + 1);
+          i = q + 2;
+          continue;
+        }
+        pending += s.slice(i, q);
+        i = q + 1;
+        mode = UNQUOTED;
+        continue;
+      }
+      if (mode === FIELD_START) {
+        if (i >= n) {
+          if (final && row.length > 0) {
+            row.push(''); // the input ended right after a comma
+            records.push(row);
+            row = [];
+          }
+          break;
+        }
+        if (s.charCodeAt(i) === QUOTE) {
+          mode = QUOTED;
+          i++;
+          continue;
+        }
+      }
+      if (nextComma < i) nextComma = indexOrEnd(s, ',', i);
+      if (nextCr < i) nextCr = indexOrEnd(s, '\r', i);
+      if (nextLf < i) nextLf = indexOrEnd(s, '\n', i);
+      const stop =
+        nextComma < nextCr ? (nextComma < nextLf ? nextComma : nextLf) : nextCr < nextLf ? nextCr : nextLf;
+      if (stop === n) {
+        pending += s.slice(i);
+        i = n;
+        if (!final) {
+          mode = UNQUOTED;
+          break;
+        }
+        row.push(pending);
+        records.push(row);
+        row = [];
+        pending = '';
+        mode = FIELD_START;
+        break;
+      }
+      row.push(mode === FIELD_START ? s.slice(i, stop) : pending + s.slice(i, stop));
+      pending = '';
+      mode = FIELD_START;
+      const c = s.charCodeAt(stop);
+      i = stop + 1;
+      if (c === COMMA) continue;
+      records.push(row);
+      row = [];
+      if (c === CR) {
+        if (i < n) {
+          if (s.charCodeAt(i) === LF) i++;
+        } else if (!final) {
+          this.skipLf = true;
+        }
+      }
+    }
+
+    this.tail = s.slice(i);
+    this.row = row;
+    this.mode = mode;
+    this.pending = pending;
+    return records;
+  }
+}
+
+function indexOrEnd(s: string, char: string, from: number): number {
+  const at = s.indexOf(char, from);
+  return at === -1 ? s.length : at;
+}
