@@ -53,8 +53,6 @@ export interface FakeState {
 export interface RouteContext {
   req: IncomingMessage;
   res: ServerResponse;
-  /** The request body, already read. */
-  body: string;
   url: URL;
   state: FakeState;
 }
