@@ -34,9 +34,11 @@ export interface Environment {
   sqliteEngine: string;
   postgres: string | null;
   commit: string;
+  /** 1-minute load average when the bench started and when it ended. */
+  load: string;
 }
 
-export function describeEnvironment(postgresVersion: string | null): Environment {
+export function describeEnvironment(postgresVersion: string | null, loadAtStart: number): Environment {
   const cpus = os.cpus();
   const model = cpuModel() ?? cpus[0]?.model ?? 'unknown CPU';
   const memGiB = (os.totalmem() / 1024 ** 3).toFixed(1);
@@ -48,7 +50,16 @@ export function describeEnvironment(postgresVersion: string | null): Environment
     sqliteEngine: betterSqliteVersion(),
     postgres: postgresVersion,
     commit: gitCommit(),
+    load: `${loadAtStart.toFixed(2)} at start, ${(os.loadavg()[0] ?? NaN).toFixed(2)} at end`,
   };
+}
+
+/** A busy machine makes every figure noisy: say so in the report rather than hide it. */
+export function loadWarning(load: number): string | null {
+  const cores = os.availableParallelism();
+  return load > cores / 2
+    ? `The machine was busy when the bench started (1-minute load average ${load.toFixed(2)} on ${cores} cores): figures are noisier and slower than on an idle machine.`
+    : null;
 }
 
 function cpuModel(): string | null {

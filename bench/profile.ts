@@ -48,7 +48,9 @@ export function summarize(profile: CpuProfile, file: string, topN: number): Prof
     const frame = nodes.get(id);
     if (!frame) return;
     totalUs += us;
-    const where = frame.url ? `${shortUrl(frame.url)}:${frame.lineNumber + 1}` : '';
+    // Transpiled TypeScript (tsx) reports line 0 for everything; a line is only shown when it means something.
+    const line = frame.lineNumber > 0 ? `:${frame.lineNumber + 1}` : '';
+    const where = frame.url ? `${shortUrl(frame.url)}${line}` : '';
     const key = `${frame.functionName}\u0000${where}`;
     const entry = perFunction.get(key) ?? { name: frame.functionName || '(anonymous)', where, us: 0 };
     entry.us += us;

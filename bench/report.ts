@@ -134,6 +134,7 @@ export function markdown(r: Report): string {
     row(['---', '---']),
     row(['Date', env.date]),
     row(['Machine', env.machine]),
+    row(['Load average', env.load]),
     row(['Node.js', env.node]),
     row(['SQLite', `${env.sqliteEngine}; shell for the baseline ${env.sqliteShell}`]),
     row(['PostgreSQL', env.postgres ?? 'not reachable: skipped']),

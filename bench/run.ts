@@ -2,10 +2,11 @@
 // sheets of 500 to 500,000 rows. See docs/BENCHMARKS.md for the figures and how they are taken.
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { DATA_DIR, ensureDataset, REPO_ROOT } from './data.js';
 import { postgresFactory, psql, sqliteFactory, type DbFactory, type Dialect } from './databases.js';
-import { describeEnvironment, ensureTools } from './environment.js';
+import { describeEnvironment, ensureTools, loadWarning } from './environment.js';
 import { startExportServer } from './export-server.js';
 import { stats } from './measure.js';
 import { HELP, parseOptions, type Options } from './options.js';
@@ -27,10 +28,19 @@ const OUTPUT = path.join(REPO_ROOT, 'docs', 'BENCHMARKS.md');
 
 async function main(): Promise<number> {
   const opts = parseOptions(process.argv.slice(2));
-  if (opts === 'help') return (void process.stdout.write(HELP), 0);
+  if (opts === 'help') {
+    process.stdout.write(HELP);
+    return 0;
+  }
   ensureTools();
   if (!existsSync(opts.cli)) throw new Error(`${opts.cli} not found: is the CLI built yet?`);
   const notes: string[] = [];
+  const loadAtStart = os.loadavg()[0] ?? 0;
+  const busy = loadWarning(loadAtStart);
+  if (busy) {
+    notes.push(busy);
+    console.error(busy);
+  }
   const pgVersion = opts.dialects.includes('postgres') ? await postgresVersion(opts, notes) : null;
   const dialects = opts.dialects.filter((d) => d !== 'postgres' || pgVersion !== null);
   const factories = new Map<Dialect, DbFactory>([
@@ -40,7 +50,7 @@ async function main(): Promise<number> {
   await cleanLeftovers(pgVersion !== null ? opts.pgUrl : null);
 
   console.error('Start-up (leadsync --version)…');
-  const startup = stats(await sequence(5, async () => (await startupOnce(opts.cli)).wallMs));
+  const startup = stats(await sequence(opts.quick ? 3 : 5, async () => (await startupOnce(opts.cli)).wallMs));
   console.error(`  ${time(startup.median)}`);
 
   const server = await startExportServer();
@@ -79,7 +89,11 @@ async function main(): Promise<number> {
 
   const profile = opts.cpuProf ? await readProfile(opts, dialects[0], largest, notes) : null;
   const report: Report = {
-    ...{ env: describeEnvironment(pgVersion), version: await packageVersion(), command: opts.command },
+    ...{
+      env: describeEnvironment(pgVersion, loadAtStart),
+      version: await packageVersion(),
+      command: opts.command,
+    },
     ...{ runs: opts.runsLabel, startup, results, notes, profile },
   };
   const failures = results.flatMap((r) => r.errors.map((e) => `${r.dialect} ${r.rows} ${r.scenario}: ${e}`));

@@ -136,7 +136,9 @@ async function checkWritten(factory: DbFactory, db: BenchDb, s: SyncSample, r: C
   if (r.scenario !== 'changed')
     return keys.length === r.expectedWrites ? 'exact' : `${keys.length} rows written`;
   const expected = new Set(mutatedLeadIds(r.rows));
-  const unexpected = keys.filter((k) => !expected.has(k)).length;
+  // The engine may prefix or re-case its keys (`id:LD-00000001`): compare the Lead ID inside.
+  const leadIds = keys.map((k) => /LD-\d{8}/i.exec(k)?.[0].toUpperCase() ?? k);
+  const unexpected = leadIds.filter((k) => !expected.has(k)).length;
   const missing = expected.size - (keys.length - unexpected);
   return unexpected === 0 && missing === 0 ? 'exact' : `${unexpected} unexpected, ${missing} missing`;
 }

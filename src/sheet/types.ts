@@ -45,6 +45,8 @@ export interface SheetMapping {
   identity: IdentitySource;
   /** Column index used for identity (key_column, id_column, email); null for content. */
   identityColumn: number | null;
+  /** How day/month dates are read (from MappingOptions), needed by the row builder. */
+  dateOrder: DateOrder;
   /** Changes whenever the mapping or options change, so row hashes change with them. */
   fingerprint: string;
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { decodeJwt, jwtVerify } from 'jose';
 import { asApiValues, parseCsv } from './csv.js';
 import { answerFault } from './routes-export.js';
@@ -16,7 +16,7 @@ const SCOPE = 'https://www.googleapis.com/auth/spreadsheets.readonly';
 export const tokenRoute: Route = async (ctx) => {
   if (ctx.url.pathname !== '/token' || ctx.req.method !== 'POST') return false;
   if (answerFault(ctx, ctx.state.faults.take('token'))) return true;
-  const form = new URLSearchParams(await readRequestBody(ctx.req));
+  const form = new URLSearchParams(ctx.body);
   if (form.get('grant_type') !== JWT_BEARER) return oauthError(ctx.res, 400, 'unsupported_grant_type');
   const assertion = form.get('assertion') ?? '';
   let email: string;
@@ -49,7 +49,9 @@ export const sheetsApiRoute: Route = (ctx) => {
   const match = /^\/v4\/spreadsheets\/([^/]+)(?:\/values\/([^/]+))?$/.exec(ctx.url.pathname);
   if (!match?.[1]) return false;
   const id = decodeURIComponent(match[1]);
-  const fault = ctx.state.faults.take(id);
+  // `ID/values` targets the values request only; `ID` both requests.
+  const fault =
+    (match[2] === undefined ? undefined : ctx.state.faults.take(`${id}/values`)) ?? ctx.state.faults.take(id);
   if (answerFault(ctx, fault)) return true;
   const caller = callerOf(ctx);
   if (!caller)
@@ -86,16 +88,6 @@ function callerOf(ctx: RouteContext): string | null {
   const issued = token === undefined ? undefined : ctx.state.tokens.get(token);
   if (!issued || issued.expiresAtMs <= ctx.state.now()) return null;
   return issued.email;
-}
-
-function readRequestBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => (text += chunk));
-    req.on('end', () => resolve(text));
-    req.on('error', reject);
-  });
 }
 
 function json(res: ServerResponse, status: number, body: unknown): boolean {

@@ -1,4 +1,4 @@
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FaultBook, type Fault, type FaultOptions } from './faults.js';
 import { sheetsApiRoute, tokenRoute } from './routes-api.js';
@@ -14,6 +14,8 @@ export interface RecordedRequest {
   /** Path and query, as requested. */
   path: string;
   headers: IncomingHttpHeaders;
+  /** The request body (the token endpoint's form), '' for GET. */
+  body: string;
 }
 
 /** A Google (export, published links, Sheets API, OAuth token endpoint) on 127.0.0.1. */
@@ -32,7 +34,7 @@ export interface FakeGoogle {
   /** A plain CSV URL at `${baseUrl}${path}`. Default text/csv, chunked, 200. */
   setFile(path: string, body: string, options?: FakeFileOptions): void;
   setRedirect(path: string, location: string, status?: number): void;
-  /** Misbehaves for `key` (spreadsheet id, published id, file path, `token` or `*`). */
+  /** Misbehaves for `key`: a spreadsheet id (export and API), `ID/values` (API values only), a published id, a file path, `token` or `*`. */
   fault(key: string, fault: Fault, options?: FaultOptions): void;
   clearFaults(): void;
   /** A service-account key file whose signatures the fake's token endpoint accepts. */
@@ -65,9 +67,10 @@ export async function startFakeGoogle(options: FakeGoogleOptions = {}): Promise<
   };
   const requests: RecordedRequest[] = [];
   const server = createServer((req, res) => {
-    requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers });
-    const ctx = { req, res, url: new URL(req.url ?? '/', state.baseUrl), state };
     void (async () => {
+      const body = await readRequestBody(req);
+      requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body });
+      const ctx = { req, res, body, url: new URL(req.url ?? '/', state.baseUrl), state };
       for (const route of ROUTES) if (await route(ctx)) return;
       res
         .writeHead(404, { 'content-type': 'text/html' })
@@ -124,4 +127,14 @@ export async function startFakeGoogle(options: FakeGoogleOptions = {}): Promise<
         server.closeAllConnections();
       }),
   };
+}
+
+function readRequestBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (text += chunk));
+    req.on('end', () => resolve(text));
+    req.on('error', reject);
+  });
 }

@@ -53,6 +53,8 @@ export interface FakeState {
 export interface RouteContext {
   req: IncomingMessage;
   res: ServerResponse;
+  /** The request body, already read. */
+  body: string;
   url: URL;
   state: FakeState;
 }

@@ -1,0 +1,127 @@
+import { z } from 'zod';
+import { LeadsyncError } from '../errors.js';
+import { readText } from './body-stream.js';
+import { errorForStatus } from './google-errors.js';
+import { httpGet } from './http-get.js';
+import type { ServiceAccountAuth } from './service-account-auth.js';
+import type { UrlGuard } from './ssrf.js';
+import type { OpenOptions, SheetBody, SheetLink, SheetSource } from './types.js';
+
+export type GoogleApiLink = Extract<SheetLink, { kind: 'google' }>;
+
+export interface GoogleApiOptions {
+  /** config.google.apiBaseUrl (default https://sheets.googleapis.com), trusted by the guard. */
+  apiBaseUrl: string;
+  auth: ServiceAccountAuth;
+  /** Checks redirects (the API does not redirect; if it ever does, the rules still hold). */
+  guard: UrlGuard;
+  /** config.fetch.timeoutMs (default 30000). */
+  timeoutMs: number;
+  /** config.fetch.maxBytes (default 1 GiB): the values JSON is read whole, so this bounds memory. */
+  maxBytes: number;
+  now?: () => number;
+}
+
+const metadataSchema = z.object({
+  sheets: z.array(z.object({ properties: z.object({ sheetId: z.number(), title: z.string() }) })).default([]),
+});
+const valuesSchema = z.object({ values: z.array(z.array(z.unknown())).default([]) });
+/** Rows handed over per batch, so the engine can report progress while it parses. */
+const ROWS_PER_BATCH = 1000;
+
+/**
+ * Private (and link-shared) sheets through the Sheets API v4 with a service account. The tab
+ * is found by its gid in the spreadsheet's metadata; a gid that is not there fails with
+ * SHEET_TAB_NOT_FOUND and no other tab is ever read. Cells come as formatted strings, rows as
+ * Google returns them (trailing empty cells omitted, nothing padded).
+ */
+export class GoogleApiSource implements SheetSource {
+  readonly kind = 'google_api' as const;
+
+  constructor(
+    private readonly link: GoogleApiLink,
+    private readonly options: GoogleApiOptions,
+  ) {}
+
+  describe(): string {
+    const tab = this.link.gid === null ? 'first tab' : `gid ${this.link.gid}`;
+    return `Google Sheet ${this.link.spreadsheetId} (${tab}) via Sheets API`;
+  }
+
+  async open(options: OpenOptions = {}): Promise<SheetBody> {
+    const { signal } = options;
+    const base = `${this.options.apiBaseUrl.replace(/\/+$/, '')}/v4/spreadsheets/${encodeURIComponent(this.link.spreadsheetId)}`;
+    const metadata = metadataSchema.safeParse(
+      await this.getJson(`${base}?fields=${encodeURIComponent('sheets.properties(sheetId,title)')}`, signal),
+    );
+    if (!metadata.success) throw unexpected('spreadsheet metadata', metadata.error);
+    const sheets = metadata.data.sheets.map((s) => s.properties);
+    const tab = this.link.gid === null ? sheets[0] : sheets.find((s) => String(s.sheetId) === this.link.gid);
+    if (!tab) {
+      throw new LeadsyncError('SHEET_TAB_NOT_FOUND', undefined, {
+        details: { gid: this.link.gid, tabs: sheets.map((s) => String(s.sheetId)) },
+      });
+    }
+    // A quoted sheet name is a range covering the whole tab; quotes inside are doubled (A1 notation).
+    const range = `'${tab.title.replace(/'/g, "''")}'`;
+    const values = valuesSchema.safeParse(
+      await this.getJson(
+        `${base}/values/${encodeURIComponent(range)}?valueRenderOption=FORMATTED_VALUE&majorDimension=ROWS`,
+        signal,
+      ),
+    );
+    if (!values.success) throw unexpected('values', values.error);
+    const rows = values.data.values.map((row) => row.map(cellText));
+    return { kind: 'rows', rows: inBatches(rows) };
+  }
+
+  private async getJson(url: string, signal: AbortSignal | undefined, renewOn401 = true): Promise<unknown> {
+    const { auth, guard } = this.options;
+    const token = await auth.getAccessToken(signal ? { signal } : {});
+    const res = await httpGet(url, {
+      headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+      timeoutMs: this.options.timeoutMs,
+      signal,
+      lookupFor: (target) => guard.lookupFor(target),
+      onRedirect: (target) => guard.check(target),
+    });
+    // A cached token the API no longer accepts (revoked, clock skew) is renewed once, not retried.
+    if (res.status === 401 && renewOn401) {
+      res.discard();
+      await auth.invalidate(token);
+      return this.getJson(url, signal, false);
+    }
+    const clientEmail = (await auth.key()).client_email;
+    const failure = errorForStatus(res.status, res.headers, {
+      endpoint: 'api',
+      clientEmail,
+      ...(this.options.now ? { now: this.options.now } : {}),
+    });
+    if (failure) {
+      res.discard();
+      throw failure;
+    }
+    const text = await readText(res.body, this.options.maxBytes);
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (error) {
+      throw unexpected('JSON', error);
+    }
+  }
+}
+
+function cellText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  return typeof value === 'string' ? value : String(value);
+}
+
+async function* inBatches(rows: string[][]): AsyncGenerator<string[][]> {
+  for (let i = 0; i < rows.length; i += ROWS_PER_BATCH) yield rows.slice(i, i + ROWS_PER_BATCH);
+}
+
+function unexpected(what: string, cause: unknown): LeadsyncError {
+  return new LeadsyncError('SHEET_BAD_REQUEST', `The Sheets API answered with unexpected ${what}`, {
+    cause,
+    retryable: false,
+  });
+}
