@@ -1,40 +1,18 @@
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import { LeadsyncError } from '../errors.js';
 import { newId } from '../ids.js';
 import type { LeadValues } from '../sheet/types.js';
-import type { Database, LeadOrigin, LeadsTable } from './database.js';
-import { containsIgnoringCase, dialectOf, isForeignKeyViolation } from './dialect.js';
-import { parseJson, toIsoOrNull } from './repository-helpers.js';
+import type { Database } from './database.js';
+import { containsIgnoringCase, dialectOf, isForeignKeyViolation, type DialectName } from './dialect.js';
+import { LEAD_COLUMNS, toLead, type Lead } from './lead.row.js';
+import { toIsoOrNull } from './repository-helpers.js';
 
-/**
+/*
  * Leads as the API and CLI see them. The sync's hot path has its own file
  * (leads-sync.repository.ts); this one reads pages and writes only what the CRM owns.
  */
-export interface Lead {
-  id: string;
-  customerId: string;
-  origin: LeadOrigin;
-  externalKey: string;
-  fullName: string | null;
-  firstName: string | null;
-  lastName: string | null;
-  email: string | null;
-  phone: string | null;
-  company: string | null;
-  jobTitle: string | null;
-  source: string | null;
-  owner: string | null;
-  occurredAt: string | null;
-  notes: string | null;
-  status: string;
-  score: number | null;
-  convertedAt: string | null;
-  data: Record<string, string>;
-  sheetRow: number | null;
-  firstSeenAt: string;
-  updatedAt: string;
-  deletedAt: string | null;
-}
+
+export type { Lead } from './lead.row.js';
 
 /** The fields the CRM owns; a sync never writes them. `score` is an integer. */
 export interface LeadCrmPatch {
@@ -48,70 +26,48 @@ export type ManualLeadInput = Partial<LeadValues> & { data?: Record<string, stri
     'convertedAt'
   >;
 
-const LEAD_COLUMNS = [
-  'id',
-  'customerId',
-  'origin',
-  'externalKey',
-  'fullName',
-  'firstName',
-  'lastName',
-  'email',
-  'phone',
-  'company',
-  'jobTitle',
-  'source',
-  'owner',
-  'occurredAt',
-  'notes',
-  'status',
-  'score',
-  'convertedAt',
-  'data',
-  'sheetRow',
-  'firstSeenAt',
-  'updatedAt',
-  'deletedAt',
-] as const satisfies readonly (keyof LeadsTable)[];
-
 const SEARCHED = ['fullName', 'firstName', 'lastName', 'email', 'company', 'phone'] as const;
 
+/** Which of a customer's leads a listing covers: live ones unless `includeDeleted`, matching `q`. */
+export interface LeadFilter {
+  customerId: string;
+  /** Case-insensitive substring of the name, email, company or phone, taken literally (`%`, `_`). */
+  q?: string;
+  includeDeleted?: boolean;
+}
+
 /**
- * A page of a customer's leads in id order (ids are time-ordered: oldest first). `cursor` is
- * the previous page's `nextCursor`, null on the last page. `q` matches a case-insensitive
- * substring of the name, email, company or phone, taken literally (`%` and `_` included).
+ * A page of leads in id order (ids are time-ordered: oldest first). `cursor` is the previous
+ * page's `nextCursor`, which is null on the last page.
  */
 export async function listLeads(
   db: Kysely<Database>,
-  page: { customerId: string; limit: number; cursor?: string; q?: string; includeDeleted?: boolean },
+  page: LeadFilter & { limit: number; cursor?: string },
 ): Promise<{ leads: Lead[]; nextCursor: string | null }> {
-  const dialect = dialectOf(db);
-  const q = page.q?.trim() ?? '';
   let query = db
     .selectFrom('leads')
     .select(LEAD_COLUMNS)
-    .where('customerId', '=', page.customerId)
+    .where((eb) => matching(eb, dialectOf(db), page))
     .orderBy('id')
     .limit(page.limit + 1);
   if (page.cursor !== undefined) query = query.where('id', '>', page.cursor);
-  if (!page.includeDeleted) query = query.where('deletedAt', 'is', null);
-  if (q !== '') query = query.where((eb) => eb.or(SEARCHED.map((c) => containsIgnoringCase(dialect, c, q))));
   const rows = await query.execute();
   const leads = rows.slice(0, page.limit).map(toLead);
   return { leads, nextCursor: rows.length > page.limit ? (leads.at(-1)?.id ?? null) : null };
 }
 
+/** How many leads a filter covers (an API listing's `total`). */
 export async function countLeads(
   db: Kysely<Database>,
   customerId: string,
-  options: { includeDeleted?: boolean } = {},
+  options: Omit<LeadFilter, 'customerId'> = {},
 ): Promise<number> {
-  let query = db
+  const row = await db
     .selectFrom('leads')
     .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('customerId', '=', customerId);
-  if (!options.includeDeleted) query = query.where('deletedAt', 'is', null);
-  return Number((await query.executeTakeFirstOrThrow()).n);
+    .where((eb) => matching(eb, dialectOf(db), { ...options, customerId }))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 export async function findLeadById(db: Kysely<Database>, id: string): Promise<Lead | undefined> {
@@ -204,8 +160,11 @@ function checkCrmFields(patch: { status?: string; score?: number | null }): void
   }
 }
 
-type LeadColumns = Omit<Lead, 'data'> & { data: string };
-
-function toLead(row: LeadColumns): Lead {
-  return { ...row, data: parseJson<Record<string, string>>(row.data) ?? {} };
+function matching(eb: ExpressionBuilder<Database, 'leads'>, dialect: DialectName, filter: LeadFilter) {
+  const q = filter.q?.trim() ?? '';
+  return eb.and([
+    eb('customerId', '=', filter.customerId),
+    ...(filter.includeDeleted ? [] : [eb('deletedAt', 'is', null)]),
+    ...(q === '' ? [] : [eb.or(SEARCHED.map((column) => containsIgnoringCase(dialect, column, q)))]),
+  ]);
 }

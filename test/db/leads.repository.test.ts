@@ -180,6 +180,7 @@ describeEachDialect('leads repository', (dialect) => {
     expect(await search('7946')).toEqual([phone]);
     expect(await search('  ada  ')).toEqual([ada]);
     expect(await search('')).toEqual([ada, grace, phone].sort());
+    expect(await countLeads(t.db, customerId, { q: 'A' })).toBe(2); // Ada, Grace (Navy)
   });
 
   it('takes % and _ in a search literally', async () => {
