@@ -17,14 +17,21 @@ import { allRows, rejection, SHEET_ID } from './support.js';
 
 let fake: FakeGoogle;
 let key: ServiceAccountKey;
+/** Another registered account, and one with a private key the fake never saw (same name as `key`). */
+let other: ServiceAccountKey;
+let forged: ServiceAccountKey;
 let clock: number;
 let cache: TokenCache;
 beforeAll(async () => {
   // The fake and the client share one clock, so token expiry can be tested without waiting.
   fake = await startFakeGoogle({ now: () => clock });
-  key = await fake.generateServiceAccountKey({
-    clientEmail: 'leadsync@test-project.iam.gserviceaccount.com',
-  });
+  const email = 'leadsync@test-project.iam.gserviceaccount.com';
+  // RSA key generation is the slow part of this file: do it once, in parallel.
+  [key, other, { key: forged }] = await Promise.all([
+    fake.generateServiceAccountKey({ clientEmail: email }),
+    fake.generateServiceAccountKey(),
+    makeServiceAccountKey(fake.tokenUri, email),
+  ]);
 });
 afterAll(() => fake.close());
 beforeEach(() => {
@@ -113,7 +120,6 @@ describe('service-account auth', () => {
   });
 
   it('keeps tokens of different keys apart', async () => {
-    const other = await fake.generateServiceAccountKey();
     const [a, b] = await Promise.all([authFor().getAccessToken(), authFor(other).getAccessToken()]);
     expect(a).not.toBe(b);
   });
@@ -133,8 +139,6 @@ describe('service-account auth', () => {
   });
 
   it('fails with SHEET_AUTH_FAILED when the token endpoint rejects the signature', async () => {
-    // Same account name, but signed with a private key the fake never registered.
-    const { key: forged } = await makeServiceAccountKey(fake.tokenUri, key.client_email);
     const error = await rejection(authFor(forged).getAccessToken(), 'SHEET_AUTH_FAILED');
     expect(error.message).toContain('Invalid JWT Signature');
     expect(error.retryable).toBe(false);
