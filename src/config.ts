@@ -36,6 +36,35 @@ const schema = z.object({
   LEADSYNC_MAX_SHEET_BYTES: intFrom(1024 * 1024 * 1024, 1),
   /** LEADSYNC_BATCH_SIZE: leads written per statement batch. Default 500. */
   LEADSYNC_BATCH_SIZE: intFrom(500, 1),
+  // The service (API, worker, scheduler).
+  /** PORT: the HTTP port of `leadsync serve`. Default 3000. */
+  PORT: intFrom(3000).pipe(z.number().max(65_535)),
+  /** HOST: the interface to listen on; loopback so a fresh clone is not exposed. Use 0.0.0.0 in containers. Default 127.0.0.1. */
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** LEADSYNC_ADMIN_TOKEN: the admin bearer token; when unset one is generated on first start and printed once. Default none. */
+  LEADSYNC_ADMIN_TOKEN: z.string().min(16).optional(),
+  /** LEADSYNC_CACHE_TTL_SECONDS: lifetime of cached lead counts and first pages; 0 disables the cache. Default 300. */
+  LEADSYNC_CACHE_TTL_SECONDS: intFrom(300),
+  /** LEADSYNC_WORKER_CONCURRENCY: syncs one worker process runs at once. Default 4. */
+  LEADSYNC_WORKER_CONCURRENCY: intFrom(4, 1),
+  /** LEADSYNC_LEASE_MS: how long a claim lives without a heartbeat (renewed every third of it). Default 60000. */
+  LEADSYNC_LEASE_MS: intFrom(60_000, 100),
+  /** LEADSYNC_POLL_INTERVAL_MS: how often an idle worker looks for due customers. Default 1000. */
+  LEADSYNC_POLL_INTERVAL_MS: intFrom(1000, 10),
+  /** LEADSYNC_DEFAULT_INTERVAL_MINUTES: schedule of a customer created without one. Default 10. */
+  LEADSYNC_DEFAULT_INTERVAL_MINUTES: intFrom(10, 1),
+  /** LEADSYNC_GOOGLE_PROJECT_RATE_PER_MINUTE: Google requests per minute, all syncs of a process. Default 300. */
+  LEADSYNC_GOOGLE_PROJECT_RATE_PER_MINUTE: intFrom(300, 1),
+  /** LEADSYNC_GOOGLE_USER_RATE_PER_MINUTE: Sheets API requests per minute as the service account. Default 60. */
+  LEADSYNC_GOOGLE_USER_RATE_PER_MINUTE: intFrom(60, 1),
+  /** LEADSYNC_TRIGGER_RATE_PER_MINUTE: manual triggers per customer per minute; more get 429. Default 30. */
+  LEADSYNC_TRIGGER_RATE_PER_MINUTE: intFrom(30, 1),
+  /** LEADSYNC_VALIDATE_RATE_PER_MINUTE: sheet validations (each one a download) per token per minute. Default 10. */
+  LEADSYNC_VALIDATE_RATE_PER_MINUTE: intFrom(10, 1),
+  /** LEADSYNC_AUTO_PAUSE_FAILURES: consecutive failed runs after which a customer is paused. Default 20. */
+  LEADSYNC_AUTO_PAUSE_FAILURES: intFrom(20, 1),
+  /** LEADSYNC_BODY_LIMIT_BYTES: largest accepted request body. Default 1 MiB. */
+  LEADSYNC_BODY_LIMIT_BYTES: intFrom(1024 * 1024, 1024),
 });
 
 export interface Config {
@@ -55,6 +84,25 @@ export interface Config {
     maxBytes: number;
   };
   batchSize: number;
+  /** Always set by loadConfig; optional so literal configs of tests that run no service stay short. */
+  service?: ServiceConfig;
+}
+
+/** Options of the API and worker processes (see the schema above for each default). */
+export interface ServiceConfig {
+  port: number;
+  host: string;
+  adminToken: string | null;
+  cacheTtlSeconds: number;
+  worker: { concurrency: number; leaseMs: number; pollIntervalMs: number; autoPauseFailures: number };
+  defaultIntervalMinutes: number;
+  rateLimits: {
+    googleProjectPerMinute: number;
+    googleUserPerMinute: number;
+    triggerPerMinute: number;
+    validatePerMinute: number;
+  };
+  bodyLimitBytes: number;
 }
 
 /** Reads and validates the configuration once; throws CONFIG_INVALID listing every bad variable. */
@@ -83,6 +131,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       maxBytes: e.LEADSYNC_MAX_SHEET_BYTES,
     },
     batchSize: e.LEADSYNC_BATCH_SIZE,
+    service: {
+      port: e.PORT,
+      host: e.HOST,
+      adminToken: e.LEADSYNC_ADMIN_TOKEN ?? null,
+      cacheTtlSeconds: e.LEADSYNC_CACHE_TTL_SECONDS,
+      worker: {
+        concurrency: e.LEADSYNC_WORKER_CONCURRENCY,
+        leaseMs: e.LEADSYNC_LEASE_MS,
+        pollIntervalMs: e.LEADSYNC_POLL_INTERVAL_MS,
+        autoPauseFailures: e.LEADSYNC_AUTO_PAUSE_FAILURES,
+      },
+      defaultIntervalMinutes: e.LEADSYNC_DEFAULT_INTERVAL_MINUTES,
+      rateLimits: {
+        googleProjectPerMinute: e.LEADSYNC_GOOGLE_PROJECT_RATE_PER_MINUTE,
+        googleUserPerMinute: e.LEADSYNC_GOOGLE_USER_RATE_PER_MINUTE,
+        triggerPerMinute: e.LEADSYNC_TRIGGER_RATE_PER_MINUTE,
+        validatePerMinute: e.LEADSYNC_VALIDATE_RATE_PER_MINUTE,
+      },
+      bodyLimitBytes: e.LEADSYNC_BODY_LIMIT_BYTES,
+    },
   });
 }
 
@@ -92,4 +160,9 @@ function deepFreeze<T>(value: T): T {
     Object.freeze(value);
   }
   return value;
+}
+
+/** The service options of `config`, or every default when a literal config left them out. */
+export function serviceConfigOf(config: Readonly<Config>): Readonly<ServiceConfig> {
+  return config.service ?? (loadConfig({}).service as ServiceConfig);
 }

@@ -4,34 +4,93 @@
  */
 export const ERROR_CODES = {
   // Sources: reaching the sheet.
-  SHEET_URL_INVALID: { status: 400, retryable: false, message: 'The sheet link is not a Google Sheets link, a spreadsheet id or a CSV URL' },
-  SOURCE_FORBIDDEN: { status: 400, retryable: false, message: 'The source address is not allowed (only public https addresses may be fetched)' },
-  SHEET_NOT_PUBLIC: { status: 422, retryable: false, message: 'The sheet is not shared: Google asked for a sign-in' },
-  SHEET_NOT_FOUND: { status: 422, retryable: false, message: 'The spreadsheet does not exist or was deleted' },
-  SHEET_TAB_NOT_FOUND: { status: 422, retryable: false, message: 'The requested tab (gid) does not exist in the spreadsheet' },
+  SHEET_URL_INVALID: {
+    status: 400,
+    retryable: false,
+    message: 'The sheet link is not a Google Sheets link, a spreadsheet id or a CSV URL',
+  },
+  SOURCE_FORBIDDEN: {
+    status: 400,
+    retryable: false,
+    message: 'The source address is not allowed (only public https addresses may be fetched)',
+  },
+  SHEET_NOT_PUBLIC: {
+    status: 422,
+    retryable: false,
+    message: 'The sheet is not shared: Google asked for a sign-in',
+  },
+  SHEET_NOT_FOUND: {
+    status: 422,
+    retryable: false,
+    message: 'The spreadsheet does not exist or was deleted',
+  },
+  SHEET_TAB_NOT_FOUND: {
+    status: 422,
+    retryable: false,
+    message: 'The requested tab (gid) does not exist in the spreadsheet',
+  },
   SHEET_BAD_REQUEST: { status: 422, retryable: false, message: 'Google rejected the request' },
-  SHEET_AUTH_FAILED: { status: 422, retryable: false, message: 'The service account could not authenticate or has no access' },
+  SHEET_AUTH_FAILED: {
+    status: 422,
+    retryable: false,
+    message: 'The service account could not authenticate or has no access',
+  },
   SHEET_RATE_LIMITED: { status: 503, retryable: true, message: 'Google is rate limiting requests' },
   SHEET_UNAVAILABLE: { status: 503, retryable: true, message: 'Google answered with a server error' },
   SHEET_TIMEOUT: { status: 504, retryable: true, message: 'The sheet did not arrive in time' },
   SHEET_TRUNCATED: { status: 502, retryable: true, message: 'The sheet download was cut off before its end' },
-  SHEET_NOT_CSV: { status: 422, retryable: false, message: 'The source answered with a web page, not CSV data' },
-  SHEET_TOO_LARGE: { status: 422, retryable: false, message: 'The sheet is larger than the configured limit' },
+  SHEET_NOT_CSV: {
+    status: 422,
+    retryable: false,
+    message: 'The source answered with a web page, not CSV data',
+  },
+  SHEET_TOO_LARGE: {
+    status: 422,
+    retryable: false,
+    message: 'The sheet is larger than the configured limit',
+  },
   SHEET_READ_FAILED: { status: 422, retryable: false, message: 'The file could not be read' },
   // Turning a sheet into leads.
-  HEADER_NOT_FOUND: { status: 422, retryable: false, message: 'No header row was found in the first rows of the sheet' },
-  KEY_COLUMN_NOT_FOUND: { status: 422, retryable: false, message: 'The configured key column is not in the header row' },
+  HEADER_NOT_FOUND: {
+    status: 422,
+    retryable: false,
+    message: 'No header row was found in the first rows of the sheet',
+  },
+  KEY_COLUMN_NOT_FOUND: {
+    status: 422,
+    retryable: false,
+    message: 'The configured key column is not in the header row',
+  },
   // Applying.
-  MASS_DELETE_HELD: { status: 409, retryable: false, message: 'The sync would delete more leads than allowed and waits for approval' },
+  MASS_DELETE_HELD: {
+    status: 409,
+    retryable: false,
+    message: 'The sync would delete more leads than allowed and waits for approval',
+  },
   SYNC_CANCELLED: { status: 409, retryable: false, message: 'The sync was cancelled' },
   SYNC_PAUSED: { status: 409, retryable: false, message: 'Syncing is paused for this customer' },
-  RUN_NOT_APPROVABLE: { status: 409, retryable: false, message: 'Only a run that needs review can be approved' },
+  RUN_NOT_APPROVABLE: {
+    status: 409,
+    retryable: false,
+    message: 'Only a run that needs review can be approved',
+  },
   // Lookups and input.
   CUSTOMER_NOT_FOUND: { status: 404, retryable: false, message: 'No such customer' },
   RUN_NOT_FOUND: { status: 404, retryable: false, message: 'No such run' },
   LEAD_NOT_FOUND: { status: 404, retryable: false, message: 'No such lead' },
   CUSTOMER_EXISTS: { status: 409, retryable: false, message: 'A customer with that name already exists' },
   VALIDATION_FAILED: { status: 400, retryable: false, message: 'The request is not valid' },
+  // The HTTP service.
+  UNAUTHORIZED: { status: 401, retryable: false, message: 'A valid bearer token is required' },
+  NOT_FOUND: { status: 404, retryable: false, message: 'Not found' },
+  PAYLOAD_TOO_LARGE: { status: 413, retryable: false, message: 'The request body is too large' },
+  RATE_LIMITED: { status: 429, retryable: true, message: 'Too many requests; try again later' },
+  WORKER_LOST: {
+    status: 500,
+    retryable: true,
+    message: 'The worker running the sync stopped before it finished',
+  },
+  NOT_READY: { status: 503, retryable: true, message: 'The service is not ready' },
   CONFIG_INVALID: { status: 500, retryable: false, message: 'The configuration is not valid' },
   INTERNAL: { status: 500, retryable: true, message: 'Unexpected error' },
 } as const satisfies Record<string, { status: number; retryable: boolean; message: string }>;
@@ -55,7 +114,10 @@ export class LeadsyncError extends Error {
   readonly retryAfterSeconds: number | undefined;
 
   constructor(code: ErrorCode, message?: string, options: LeadsyncErrorOptions = {}) {
-    super(message ?? ERROR_CODES[code].message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(
+      message ?? ERROR_CODES[code].message,
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.name = 'LeadsyncError';
     this.code = code;
     this.retryable = options.retryable ?? ERROR_CODES[code].retryable;

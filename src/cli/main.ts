@@ -3,7 +3,9 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { approveCommand } from './commands/approve.js';
 import { leadsCommand, runsCommand } from './commands/inspect.js';
 import { migrateCommand } from './commands/migrate.js';
+import { serveCommand } from './commands/serve.js';
 import { syncCommand } from './commands/sync.js';
+import { tokenCreateCommand } from './commands/token.js';
 import { processIo, reportError, type Io } from './output.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -77,6 +79,27 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .description('Apply pending database migrations (also done automatically at start-up)')
     .addOption(jsonOption)
     .action(act((opts: { json?: boolean }) => migrateCommand(opts, io), (o) => Boolean(o.json)));
+
+  program
+    .command('serve')
+    .description('Run the HTTP API and a worker on one port (PORT, default 3000) until SIGTERM')
+    .option('--no-worker', 'serve the API only (run workers with `leadsync worker`)')
+    .action(act((opts: { worker: boolean }) => serveCommand({ api: true, worker: opts.worker }, io), () => false));
+
+  program
+    .command('worker')
+    .description('Run a worker only: claim due customers and sync them until SIGTERM')
+    .action(act(() => serveCommand({ api: false, worker: true }, io), () => false));
+
+  program
+    .command('token')
+    .description('Manage API tokens')
+    .command('create')
+    .description('Create a bearer token that sees only one customer (printed once)')
+    .requiredOption('--customer <nameOrId>', 'customer name or id')
+    .option('--label <text>', 'what the token is for')
+    .addOption(new Option('--json', 'print machine-readable JSON on stdout'))
+    .action(act((opts: { customer: string; label?: string; json?: boolean }) => tokenCreateCommand(opts, io), (o) => Boolean(o.json)));
 
   return program;
 }

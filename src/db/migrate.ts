@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Migrator, sql, type Kysely, type Migration } from 'kysely';
 import { dialectOf, isBusyError } from './dialect.js';
 import * as initial from './migrations/0001-initial.js';
+import * as service from './migrations/0002-service.js';
 
 /**
  * Every migration, by name, in order. Imported rather than read from a folder so it works the
@@ -9,6 +10,7 @@ import * as initial from './migrations/0001-initial.js';
  */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0001-initial': initial,
+  '0002-service': service,
 });
 
 /** How often a SQLite migration that waited busy_timeout for another process's lock is tried again. */

@@ -1,0 +1,43 @@
+import type { FastifyBaseLogger, FastifyInstance, RawServerDefault } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Kysely } from 'kysely';
+import type { Config } from '../config.js';
+import type { Database } from '../db/database.js';
+import type { DialectName } from '../db/dialect.js';
+import type { EventBus } from '../events/events.js';
+import type { ServiceMetrics } from '../service/metrics.js';
+import type { SheetLink, SheetSource } from '../sources/types.js';
+import type { LeadCache } from './lead-cache.js';
+import type { RateLimiter } from './rate-limit.js';
+
+/** Everything the routes use, passed in so tests can build an app on any database and clock. */
+export interface AppDeps {
+  db: Kysely<Database>;
+  dialect: DialectName;
+  config: Readonly<Config>;
+  bus: EventBus;
+  metrics: ServiceMetrics;
+  /** Default `() => new Date()`. */
+  clock?: () => Date;
+  /** The source validate-sheet downloads from (tests inject one). Default createSource. */
+  sourceFor?: (link: SheetLink) => SheetSource;
+  /** Fastify logger option. Default false (the server turns it on). */
+  logger?: boolean | Record<string, unknown>;
+}
+
+/** AppDeps with defaults filled in, plus what the app builds for itself. */
+export interface AppContext extends Required<Omit<AppDeps, 'logger' | 'sourceFor'>> {
+  sourceFor: AppDeps['sourceFor'];
+  cache: LeadCache;
+  triggerLimiter: RateLimiter;
+  validateLimiter: RateLimiter;
+}
+
+export type App = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;

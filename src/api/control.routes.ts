@@ -1,0 +1,145 @@
+import { Type } from 'typebox';
+import { findCustomerById } from '../db/customers.repository.js';
+import { findRunById } from '../db/sync-runs.repository.js';
+import {
+  findRunningRunId,
+  findStatusRow,
+  pauseSync,
+  requestRun,
+  resumeSync,
+} from '../db/sync-status.repository.js';
+import { LeadsyncError } from '../errors.js';
+import { isId } from '../ids.js';
+import { nextRunOnResume } from '../worker/next-run.js';
+import { assertCustomerVisible } from './auth.js';
+import type { App, AppContext } from './context.js';
+import { CustomerIdQuery, ErrorSchema, SyncStatusSchema, withErrors } from './schemas.js';
+import { hasLiveLease, toStatusView } from './status-view.js';
+
+const Accepted = Type.Object({
+  runId: Type.Union([Type.String(), Type.Null()]),
+  status: Type.Union([Type.Literal('queued'), Type.Literal('running')]),
+});
+const notFound = (id: string) => new LeadsyncError('CUSTOMER_NOT_FOUND', `No customer with id ${id}`);
+
+/** Trigger, pause, resume and approve: each a change to the customer's sync state that workers act on. */
+export function registerControlRoutes(app: App, ctx: AppContext): void {
+  app.post(
+    '/api/leads/sync/trigger',
+    {
+      schema: {
+        tags: ['sync'],
+        querystring: CustomerIdQuery,
+        response: withErrors({ 202: Accepted, 409: ErrorSchema, 429: ErrorSchema }),
+      },
+    },
+    async (request, reply) => {
+      const { customerId } = request.query;
+      assertCustomerVisible(request.scope, customerId);
+      const limit = ctx.triggerLimiter.take(customerId);
+      if (!limit.allowed) {
+        throw new LeadsyncError(
+          'RATE_LIMITED',
+          `At most ${ctx.config.service?.rateLimits.triggerPerMinute} triggers per minute per customer`,
+          {
+            retryAfterSeconds: limit.retryAfterSeconds,
+          },
+        );
+      }
+      const now = ctx.clock();
+      const state = await requestRun(ctx.db, customerId, 'manual', now);
+      if (!state) throw notFound(customerId);
+      if (state.isPaused) throw new LeadsyncError('SYNC_PAUSED', state.pausedReason ?? undefined);
+      ctx.bus.publish({ type: 'queued', customerId, trigger: 'manual' });
+      // Coalesced: while a run is in progress the trigger queues (at most) one follow-up.
+      if (hasLiveLease(state, now)) {
+        return reply
+          .status(202)
+          .send({ runId: await findRunningRunId(ctx.db, customerId), status: 'running' });
+      }
+      return reply.status(202).send({ runId: null, status: 'queued' });
+    },
+  );
+
+  app.post(
+    '/api/leads/sync/pause',
+    {
+      schema: {
+        tags: ['sync'],
+        querystring: Type.Intersect([
+          CustomerIdQuery,
+          Type.Object({ reason: Type.Optional(Type.String({ maxLength: 500 })) }),
+        ]),
+        response: withErrors({ 200: SyncStatusSchema }),
+      },
+    },
+    async (request) => {
+      const { customerId, reason } = request.query;
+      assertCustomerVisible(request.scope, customerId);
+      const why = reason?.trim() || 'Paused by request';
+      if (!(await pauseSync(ctx.db, customerId, why, ctx.clock()))) throw notFound(customerId);
+      // A worker running this customer cancels at its next batch boundary.
+      ctx.bus.publish({ type: 'paused', customerId, reason: why });
+      return statusView(ctx, customerId);
+    },
+  );
+
+  app.post(
+    '/api/leads/sync/resume',
+    {
+      schema: {
+        tags: ['sync'],
+        querystring: CustomerIdQuery,
+        response: withErrors({ 200: SyncStatusSchema }),
+      },
+    },
+    async (request) => {
+      const { customerId } = request.query;
+      assertCustomerVisible(request.scope, customerId);
+      const [customer, row] = await Promise.all([
+        findCustomerById(ctx.db, customerId),
+        findStatusRow(ctx.db, customerId),
+      ]);
+      if (!customer || !row) throw notFound(customerId);
+      const now = ctx.clock();
+      const lastSyncAt = row.lastSyncAt === null ? null : new Date(row.lastSyncAt);
+      await resumeSync(ctx.db, customerId, nextRunOnResume(customer.schedule, lastSyncAt, now), now);
+      ctx.bus.publish({ type: 'resumed', customerId });
+      return statusView(ctx, customerId);
+    },
+  );
+
+  app.post(
+    '/api/leads/sync/runs/:runId/approve',
+    {
+      schema: {
+        tags: ['runs'],
+        params: Type.Object({ runId: Type.String({ maxLength: 100 }) }),
+        response: withErrors({ 202: Accepted, 409: ErrorSchema }),
+      },
+    },
+    async (request, reply) => {
+      const { runId } = request.params;
+      const run = isId(runId) ? await findRunById(ctx.db, runId) : undefined;
+      const visible = run && (request.scope.kind === 'admin' || request.scope.customerId === run.customerId);
+      if (!run || !visible) throw new LeadsyncError('RUN_NOT_FOUND', `No run with id ${runId}`);
+      if (run.outcome !== 'needs_review') {
+        throw new LeadsyncError(
+          'RUN_NOT_APPROVABLE',
+          `Run ${runId} ended ${run.outcome ?? 'not yet'}; only needs_review runs can be approved`,
+        );
+      }
+      const state = await requestRun(ctx.db, run.customerId, 'approval', ctx.clock());
+      if (!state) throw notFound(run.customerId);
+      if (state.isPaused) throw new LeadsyncError('SYNC_PAUSED', state.pausedReason ?? undefined);
+      ctx.bus.publish({ type: 'queued', customerId: run.customerId, trigger: 'approval' });
+      return reply.status(202).send({ runId: null, status: 'queued' });
+    },
+  );
+}
+
+async function statusView(ctx: AppContext, customerId: string) {
+  const row = await findStatusRow(ctx.db, customerId);
+  if (!row) throw notFound(customerId);
+  return toStatusView(row, ctx.clock());
+}

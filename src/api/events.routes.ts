@@ -1,0 +1,73 @@
+import { Type } from 'typebox';
+import { findStatusRow } from '../db/sync-status.repository.js';
+import { LeadsyncError } from '../errors.js';
+import type { LeadsyncEvent } from '../events/events.js';
+import { assertCustomerVisible, scopedCustomerId } from './auth.js';
+import type { App, AppContext } from './context.js';
+import { toStatusView } from './status-view.js';
+
+/** A comment line this often keeps proxies from closing an idle stream. */
+const KEEPALIVE_MS = 15_000;
+/** SQLite has no NOTIFY: a stream re-reads the stored status (progress is persisted ~1/s) this often. */
+const SQLITE_POLL_MS = 1000;
+
+/**
+ * `GET /api/leads/sync/events`: Server-Sent Events with a customer's progress and state changes
+ * (all visible customers when `customerId` is left out). The first event is the current status,
+ * so a client needs no separate request to start.
+ */
+export function registerEventRoutes(app: App, ctx: AppContext): void {
+  app.get(
+    '/api/leads/sync/events',
+    {
+      schema: {
+        tags: ['sync'],
+        description:
+          'text/event-stream: events `status`, `progress`, `run-started`, `run-finished`, `queued`, `paused`, `resumed`',
+        querystring: Type.Object({ customerId: Type.Optional(Type.String({ maxLength: 100 })) }),
+      },
+    },
+    async (request, reply) => {
+      const customerId = request.query.customerId ?? scopedCustomerId(request.scope);
+      let initial: string | null = null;
+      if (customerId !== undefined) {
+        assertCustomerVisible(request.scope, customerId);
+        const row = await findStatusRow(ctx.db, customerId);
+        if (!row) throw new LeadsyncError('CUSTOMER_NOT_FOUND', `No customer with id ${customerId}`);
+        initial = JSON.stringify(toStatusView(row, ctx.clock()));
+      }
+      reply.hijack();
+      const out = reply.raw;
+      out.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      const send = (event: string, data: string) => out.write(`event: ${event}\ndata: ${data}\n\n`);
+      if (initial) send('status', initial);
+      let last = initial;
+      const unsubscribe = ctx.bus.subscribe((event: LeadsyncEvent) => {
+        if (customerId === undefined || event.customerId === customerId)
+          send(event.type, JSON.stringify(event));
+      });
+      const timers = [setInterval(() => out.write(': keep-alive\n\n'), KEEPALIVE_MS)];
+      if (ctx.dialect === 'sqlite' && customerId !== undefined) {
+        timers.push(
+          setInterval(() => {
+            findStatusRow(ctx.db, customerId)
+              .then((row) => {
+                const now = row && JSON.stringify(toStatusView(row, ctx.clock()));
+                if (now && now !== last) send('status', (last = now));
+              })
+              .catch(() => {});
+          }, SQLITE_POLL_MS),
+        );
+      }
+      request.raw.on('close', () => {
+        unsubscribe();
+        for (const t of timers) clearInterval(t);
+      });
+    },
+  );
+}

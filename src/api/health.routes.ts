@@ -1,0 +1,40 @@
+import { sql } from 'kysely';
+import { Type } from 'typebox';
+import { LeadsyncError } from '../errors.js';
+import type { App, AppContext } from './context.js';
+import { ErrorSchema } from './schemas.js';
+
+/** Liveness, readiness (the database answers) and Prometheus metrics; no token needed. */
+export function registerHealthRoutes(app: App, ctx: AppContext): void {
+  app.get(
+    '/healthz',
+    { schema: { tags: ['health'], response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
+    async () => ({ status: 'ok' as const }),
+  );
+
+  app.get(
+    '/readyz',
+    {
+      schema: {
+        tags: ['health'],
+        response: {
+          200: Type.Object({ status: Type.Literal('ready'), database: Type.String() }),
+          503: ErrorSchema,
+        },
+      },
+    },
+    async () => {
+      try {
+        await sql`select 1`.execute(ctx.db);
+      } catch (error) {
+        throw new LeadsyncError('NOT_READY', 'The database does not answer', { cause: error });
+      }
+      return { status: 'ready' as const, database: ctx.dialect };
+    },
+  );
+
+  app.get('/metrics', { schema: { tags: ['health'], hide: true } }, async (_request, reply) => {
+    const body = await ctx.metrics.registry.metrics();
+    return reply.header('content-type', ctx.metrics.registry.contentType).send(body);
+  });
+}

@@ -1,0 +1,30 @@
+import { readFileSync } from 'node:fs';
+import type { SwaggerOptions } from '@fastify/swagger';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
+/** The OpenAPI document's frame; the paths come from the routes' schemas. */
+export function openApiInfo(): SwaggerOptions {
+  return {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'leadsync',
+        description:
+          'Keeps a database of sales leads in step with Google Sheets. Every /api route needs `Authorization: Bearer <token>`; errors are `{error: {code, message, details?}}`.',
+        version: pkg.version,
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+      tags: [
+        { name: 'sync', description: 'Status and control of each customer’s sync' },
+        { name: 'runs', description: 'Run history and approvals' },
+        { name: 'leads', description: 'The synced leads' },
+        { name: 'customers', description: 'Customers and their sheets' },
+        { name: 'health', description: 'Probes and metrics (no token)' },
+      ],
+    },
+  };
+}

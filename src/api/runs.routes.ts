@@ -1,0 +1,58 @@
+import { Type } from 'typebox';
+import { listRuns, type SyncRun } from '../db/sync-runs.repository.js';
+import { LeadsyncError } from '../errors.js';
+import { isId } from '../ids.js';
+import { assertCustomerVisible, scopedCustomerId } from './auth.js';
+import type { App, AppContext } from './context.js';
+import { Limit, RunSchema, withErrors } from './schemas.js';
+
+/** Run history, newest first; a run is listed from its start (outcome null until it ends). */
+export function registerRunRoutes(app: App, ctx: AppContext): void {
+  app.get(
+    '/api/leads/sync/runs',
+    {
+      schema: {
+        tags: ['runs'],
+        querystring: Type.Object({
+          customerId: Type.Optional(Type.String({ maxLength: 100 })),
+          limit: Limit,
+          before: Type.Optional(Type.String({ maxLength: 100 })),
+        }),
+        response: withErrors({
+          200: Type.Object({
+            runs: Type.Array(RunSchema),
+            nextCursor: Type.Union([Type.String(), Type.Null()]),
+          }),
+        }),
+      },
+    },
+    async (request) => {
+      const { limit, before } = request.query;
+      const customerId = request.query.customerId ?? scopedCustomerId(request.scope);
+      if (customerId !== undefined) assertCustomerVisible(request.scope, customerId);
+      if (before !== undefined && !isId(before))
+        throw new LeadsyncError('VALIDATION_FAILED', `Unknown cursor: ${before}`);
+      const rows = await listRuns(ctx.db, { customerId, limit: limit + 1, before });
+      const runs = rows.slice(0, limit);
+      return {
+        runs: runs.map(toRunJson),
+        nextCursor: rows.length > limit ? (runs.at(-1)?.id ?? null) : null,
+      };
+    },
+  );
+}
+
+/** The contract's Run JSON (pendingDeletes only on held runs). */
+export function toRunJson(run: SyncRun) {
+  const {
+    duplicateKeys: _d,
+    bytes: _b,
+    checksum: _c,
+    headerRow: _h,
+    details: _x,
+    workerId: _w,
+    pendingDeletes,
+    ...rest
+  } = run;
+  return { ...rest, ...(pendingDeletes !== null && { pendingDeletes }) };
+}

@@ -1,0 +1,147 @@
+import { Type, type Static, type TSchema } from 'typebox';
+
+/**
+ * The JSON shapes of the API (CONTRACT.md and issue 3 name every field). They validate requests,
+ * serialise responses (fields not listed are never sent), and become the OpenAPI document.
+ */
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+const Timestamp = Type.String({ format: 'date-time' });
+
+export const ErrorSchema = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String(),
+      message: Type.String(),
+      details: Type.Optional(Type.Object({}, { additionalProperties: true })),
+    }),
+  },
+  { $id: 'Error' },
+);
+
+/** The responses every /api route may give besides its own. */
+export function withErrors<T extends Record<number, TSchema>>(responses: T) {
+  return { ...responses, 400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema, 500: ErrorSchema };
+}
+
+export const Limit = Type.Integer({ minimum: 1, maximum: 1000, default: 50 });
+export const CustomerIdQuery = Type.Object({ customerId: Type.String({ minLength: 1, maxLength: 100 }) });
+
+export const ErrorInfo = Nullable(Type.Object({ code: Type.String(), message: Type.String() }));
+
+export const SyncStatusSchema = Type.Object({
+  customerId: Type.String(),
+  status: Type.Union([
+    Type.Literal('never_synced'),
+    Type.Literal('queued'),
+    Type.Literal('running'),
+    Type.Literal('success'),
+    Type.Literal('unchanged'),
+    Type.Literal('failed'),
+    Type.Literal('needs_review'),
+    Type.Literal('paused'),
+  ]),
+  isPaused: Type.Boolean(),
+  pausedReason: Nullable(Type.String()),
+  isRunning: Type.Boolean(),
+  lastSyncAt: Nullable(Timestamp),
+  lastSuccessAt: Nullable(Timestamp),
+  nextRunAt: Nullable(Timestamp),
+  lastError: ErrorInfo,
+  progress: Type.Object({
+    percent: Type.Integer(),
+    phase: Nullable(Type.String()),
+    message: Nullable(Type.String()),
+  }),
+  metrics: Type.Object({
+    syncDuration: Type.Number(),
+    rowsProcessed: Type.Integer(),
+    rowsInserted: Type.Integer(),
+    rowsUpdated: Type.Integer(),
+    rowsDeleted: Type.Integer(),
+    errorCount: Type.Integer(),
+    retryCount: Type.Integer(),
+  }),
+});
+export type SyncStatusView = Static<typeof SyncStatusSchema>;
+
+export const RunSchema = Type.Object({
+  id: Type.String(),
+  customerId: Type.String(),
+  trigger: Type.String(),
+  outcome: Nullable(Type.String()),
+  startedAt: Timestamp,
+  finishedAt: Nullable(Timestamp),
+  durationMs: Nullable(Type.Integer()),
+  rowsProcessed: Type.Integer(),
+  rowsInserted: Type.Integer(),
+  rowsUpdated: Type.Integer(),
+  rowsDeleted: Type.Integer(),
+  rowsUnchanged: Type.Integer(),
+  retryCount: Type.Integer(),
+  error: ErrorInfo,
+  pendingDeletes: Type.Optional(Nullable(Type.Integer())),
+});
+
+export const LeadSchema = Type.Object({
+  id: Type.String(),
+  customerId: Type.String(),
+  externalKey: Type.String(),
+  fullName: Nullable(Type.String()),
+  firstName: Nullable(Type.String()),
+  lastName: Nullable(Type.String()),
+  email: Nullable(Type.String()),
+  phone: Nullable(Type.String()),
+  company: Nullable(Type.String()),
+  jobTitle: Nullable(Type.String()),
+  source: Nullable(Type.String()),
+  owner: Nullable(Type.String()),
+  occurredAt: Nullable(Type.String()),
+  notes: Nullable(Type.String()),
+  status: Type.String(),
+  score: Nullable(Type.Integer()),
+  convertedAt: Nullable(Timestamp),
+  data: Type.Record(Type.String(), Type.String()),
+  sheetRow: Nullable(Type.Integer()),
+  firstSeenAt: Timestamp,
+  updatedAt: Timestamp,
+  deletedAt: Nullable(Timestamp),
+});
+
+export const ScheduleSchema = Type.Union([
+  Type.Object(
+    { intervalMinutes: Type.Integer({ minimum: 1, maximum: 525_600 }) },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      cron: Type.String({ minLength: 1, maxLength: 200 }),
+      timezone: Type.String({ minLength: 1, maxLength: 100 }),
+    },
+    { additionalProperties: false },
+  ),
+]);
+
+const customerFields = {
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  sheetUrl: Type.String({ minLength: 1, maxLength: 2000 }),
+  schedule: Type.Optional(ScheduleSchema),
+  keyColumn: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 200 }))),
+  dateOrder: Type.Optional(Type.Union([Type.Literal('DMY'), Type.Literal('MDY')])),
+  deleteThresholdPercent: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
+};
+export const CustomerBody = Type.Object(customerFields, { additionalProperties: false });
+export const CustomerPatchBody = Type.Partial(Type.Object(customerFields), { additionalProperties: false });
+export type CustomerInput = Static<typeof CustomerBody>;
+
+export const CustomerSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  sheetUrl: Type.String(),
+  sourceKind: Type.String(),
+  schedule: ScheduleSchema,
+  keyColumn: Nullable(Type.String()),
+  dateOrder: Type.String(),
+  deleteThresholdPercent: Type.Integer(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});

@@ -1,0 +1,65 @@
+import { Type } from 'typebox';
+import { LeadsyncError } from '../errors.js';
+import type { App, AppContext } from './context.js';
+import { ErrorSchema, withErrors } from './schemas.js';
+import { validateSheet } from './sheet-validation.js';
+
+const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
+
+/** `POST /api/customers/validate-sheet`: downloads and reads a sheet as a sync would, and writes nothing. */
+export function registerValidateSheetRoute(app: App, ctx: AppContext): void {
+  app.post(
+    '/api/customers/validate-sheet',
+    {
+      schema: {
+        tags: ['customers'],
+        body: Type.Object(
+          {
+            sheetUrl: Type.String({ minLength: 1, maxLength: 2000 }),
+            keyColumn: Type.Optional(
+              Type.Union([Type.String({ minLength: 1, maxLength: 200 }), Type.Null()]),
+            ),
+            dateOrder: Type.Optional(Type.Union([Type.Literal('DMY'), Type.Literal('MDY')])),
+          },
+          { additionalProperties: false },
+        ),
+        response: withErrors({
+          200: Type.Object({
+            sourceKind: Type.String(),
+            headerRow: Type.Integer(),
+            headers: Type.Array(Type.String()),
+            mappedFields: Type.Record(Type.String(), Type.String()),
+            identity: Type.String(),
+            rowCount: Type.Integer(),
+            sample: Type.Array(
+              Type.Object({
+                key: Type.String(),
+                sheetRow: Type.Integer(),
+                values: Type.Record(Type.String(), Nullable(Type.String())),
+              }),
+            ),
+          }),
+          422: ErrorSchema,
+          429: ErrorSchema,
+        }),
+      },
+    },
+    async (request) => {
+      // Each validation is a download of up to the size limit: limited per token, not just per IP.
+      const who = request.scope.kind === 'admin' ? 'admin' : request.scope.customerId;
+      const limit = ctx.validateLimiter.take(who);
+      if (!limit.allowed) {
+        throw new LeadsyncError('RATE_LIMITED', 'Too many sheet validations; try again later', {
+          retryAfterSeconds: limit.retryAfterSeconds,
+        });
+      }
+      const { sheetUrl, keyColumn, dateOrder } = request.body;
+      return validateSheet(
+        sheetUrl,
+        { keyColumn: keyColumn ?? null, dateOrder: dateOrder ?? 'DMY', fieldOverrides: {} },
+        ctx.config,
+        ctx.sourceFor,
+      );
+    },
+  );
+}

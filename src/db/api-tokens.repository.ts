@@ -1,0 +1,59 @@
+import type { Kysely } from 'kysely';
+import { newId } from '../ids.js';
+import type { Database } from './database.js';
+import { isUniqueViolation } from './dialect.js';
+import { serviceDb } from './service-database.js';
+
+/** Who a bearer token speaks for: everything (admin) or one customer. */
+export type TokenScope = { kind: 'admin' } | { kind: 'customer'; customerId: string };
+
+/** The id of the token generated on first start, so two processes starting at once make one. */
+export const GENERATED_ADMIN_TOKEN_ID = 'admin-generated';
+
+/** Stores a token's hash; returns false when a row with `id` already exists (when one is given). */
+export async function insertApiToken(
+  db: Kysely<Database>,
+  input: { tokenHash: string; customerId: string | null; label: string; id?: string },
+  now: Date,
+): Promise<boolean> {
+  try {
+    await serviceDb(db)
+      .insertInto('api_tokens')
+      .values({
+        id: input.id ?? newId(now.getTime()),
+        tokenHash: input.tokenHash,
+        customerId: input.customerId,
+        label: input.label,
+        createdAt: now.toISOString(),
+      })
+      .execute();
+    return true;
+  } catch (error) {
+    if (isUniqueViolation(error)) return false;
+    throw error;
+  }
+}
+
+export async function findTokenScope(
+  db: Kysely<Database>,
+  tokenHash: string,
+): Promise<TokenScope | undefined> {
+  const row = await serviceDb(db)
+    .selectFrom('api_tokens')
+    .select('customerId')
+    .where('tokenHash', '=', tokenHash)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return row.customerId === null ? { kind: 'admin' } : { kind: 'customer', customerId: row.customerId };
+}
+
+/** True when some admin token is stored (so none needs generating). */
+export async function hasAdminToken(db: Kysely<Database>): Promise<boolean> {
+  const row = await serviceDb(db)
+    .selectFrom('api_tokens')
+    .select('id')
+    .where('customerId', 'is', null)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}

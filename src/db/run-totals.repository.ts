@@ -1,0 +1,36 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './database.js';
+
+export interface RunTotals {
+  rowsProcessed: number;
+  rowsInserted: number;
+  rowsUpdated: number;
+  rowsDeleted: number;
+  /** Runs that ended with an error (failed, needs_review, cancelled). */
+  errors: number;
+  retries: number;
+}
+
+/** Sums of the run history of one customer (or all), for the sync metrics endpoint. */
+export async function sumRunFigures(db: Kysely<Database>, customerId?: string): Promise<RunTotals> {
+  let query = db.selectFrom('lead_sync_runs');
+  if (customerId !== undefined) query = query.where('customerId', '=', customerId);
+  const row = await query
+    .select((eb) => [
+      eb.fn.coalesce(eb.fn.sum<number>('rowsProcessed'), eb.lit(0)).as('rowsProcessed'),
+      eb.fn.coalesce(eb.fn.sum<number>('rowsInserted'), eb.lit(0)).as('rowsInserted'),
+      eb.fn.coalesce(eb.fn.sum<number>('rowsUpdated'), eb.lit(0)).as('rowsUpdated'),
+      eb.fn.coalesce(eb.fn.sum<number>('rowsDeleted'), eb.lit(0)).as('rowsDeleted'),
+      eb.fn.count<number>('errorCode').as('errors'),
+      eb.fn.coalesce(eb.fn.sum<number>('retryCount'), eb.lit(0)).as('retries'),
+    ])
+    .executeTakeFirstOrThrow();
+  return {
+    rowsProcessed: Number(row.rowsProcessed),
+    rowsInserted: Number(row.rowsInserted),
+    rowsUpdated: Number(row.rowsUpdated),
+    rowsDeleted: Number(row.rowsDeleted),
+    errors: Number(row.errors),
+    retries: Number(row.retries),
+  };
+}

@@ -1,0 +1,118 @@
+import type { Kysely } from 'kysely';
+import type { Database, RunTrigger } from './database.js';
+import { traitsOf } from './dialect.js';
+import { serviceDb } from './service-database.js';
+import { ERROR_CODES } from '../errors.js';
+
+/**
+ * The worker's side of lead_sync_states: claiming due customers, and giving them back with
+ * their next run time. A customer is due when it is not paused, nobody holds a live lease, and
+ * either a run was asked for (`pendingTrigger`) or its `nextRunAt` has passed.
+ */
+export interface Claim {
+  customerId: string;
+  /** What the run serves: the pending trigger, or `schedule`. */
+  trigger: RunTrigger;
+}
+
+/**
+ * Leases up to `limit` due customers to `owner` in one statement: asked-for runs first, then the
+ * longest overdue. The pending trigger moves to `claimedTrigger` in the same UPDATE (SET reads the
+ * old row), so a trigger that arrives during the run queues exactly one follow-up. On PostgreSQL
+ * the candidates are locked with SKIP LOCKED, so concurrent workers take disjoint sets instead of
+ * queueing on each other's rows; SQLite has one writer, which makes the statement atomic anyway.
+ */
+export async function claimDueCustomers(
+  db: Kysely<Database>,
+  owner: string,
+  options: { leaseMs: number; limit: number; now: Date },
+): Promise<Claim[]> {
+  if (options.limit <= 0) return [];
+  const sdb = serviceDb(db);
+  const at = options.now.toISOString();
+  let due = sdb
+    .selectFrom('lead_sync_states')
+    .select('customerId')
+    .where('isPaused', '=', 0)
+    .where((eb) => eb.or([eb('leaseExpiresAt', 'is', null), eb('leaseExpiresAt', '<=', at)]))
+    .where((eb) => eb.or([eb('pendingTrigger', 'is not', null), eb('nextRunAt', '<=', at)]))
+    .orderBy((eb) => eb.case().when('pendingTrigger', 'is not', null).then(0).else(1).end())
+    .orderBy('nextRunAt')
+    .limit(options.limit);
+  if (traitsOf(db).supportsSkipLocked) due = due.forUpdate().skipLocked();
+  const rows = await sdb
+    .updateTable('lead_sync_states')
+    .set((eb) => ({
+      leaseOwner: owner,
+      leaseExpiresAt: new Date(options.now.getTime() + options.leaseMs).toISOString(),
+      // A leftover claimedTrigger is a crashed worker's: its run never finished, so it is served again.
+      claimedTrigger: eb.fn.coalesce('pendingTrigger', 'claimedTrigger'),
+      pendingTrigger: null,
+      updatedAt: at,
+    }))
+    .where('customerId', 'in', due)
+    // Checked again on the row itself: on PostgreSQL a row we waited for may have changed.
+    .where('isPaused', '=', 0)
+    .where((eb) => eb.or([eb('leaseExpiresAt', 'is', null), eb('leaseExpiresAt', '<=', at)]))
+    .returning(['customerId', 'claimedTrigger'])
+    .execute();
+  return rows.map((r) => ({ customerId: r.customerId, trigger: r.claimedTrigger ?? 'schedule' }));
+}
+
+export interface ClaimEnding {
+  nextRunAt: Date;
+  /** Put the claimed trigger back (the run was interrupted by a shutdown, not finished). */
+  requeue: boolean;
+  /** Pause the customer with this reason (too many failures in a row). */
+  autoPauseReason: string | null;
+  now: Date;
+}
+
+/** Gives a claimed customer back: lease released, next run set. False when the lease was lost. */
+export async function endClaim(
+  db: Kysely<Database>,
+  customerId: string,
+  owner: string,
+  ending: ClaimEnding,
+): Promise<boolean> {
+  const result = await serviceDb(db)
+    .updateTable('lead_sync_states')
+    .set((eb) => ({
+      leaseOwner: null,
+      leaseExpiresAt: null,
+      isRunning: 0,
+      claimedTrigger: null,
+      nextRunAt: ending.nextRunAt.toISOString(),
+      updatedAt: ending.now.toISOString(),
+      ...(ending.requeue && { pendingTrigger: eb.fn.coalesce('pendingTrigger', 'claimedTrigger') }),
+      ...(ending.autoPauseReason !== null && { isPaused: 1, pausedReason: ending.autoPauseReason }),
+    }))
+    .where('customerId', '=', customerId)
+    .where('leaseOwner', '=', owner)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/**
+ * Closes the runs of a customer left without an outcome by a worker that died (its transaction
+ * was rolled back by the database). Called by the worker that holds the lease now, so no live run
+ * can be among them. Returns how many were closed.
+ */
+export async function reapUnfinishedRuns(
+  db: Kysely<Database>,
+  customerId: string,
+  now: Date,
+): Promise<number> {
+  const result = await db
+    .updateTable('lead_sync_runs')
+    .set({
+      outcome: 'failed',
+      finishedAt: now.toISOString(),
+      errorCode: 'WORKER_LOST',
+      errorMessage: ERROR_CODES.WORKER_LOST.message,
+    })
+    .where('customerId', '=', customerId)
+    .where('outcome', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}

@@ -1,0 +1,122 @@
+import type { Kysely } from 'kysely';
+import type { Database, RunTrigger, SyncStateRow } from './database.js';
+import { getSyncState, updateSyncState, type SyncState } from './sync-states.repository.js';
+
+/**
+ * What the API changes and lists on lead_sync_states: run requests, pause and resume, pages of
+ * states. Each change is one conditional UPDATE, so concurrent requests cannot double-queue.
+ */
+
+/**
+ * Queues a run unless one is already queued (then the request is coalesced into it) or the
+ * customer is paused. An `approval` replaces whatever was queued: it is a superset of any other
+ * run (it may also delete). Returns the state after the request, undefined for no customer.
+ */
+export async function requestRun(
+  db: Kysely<Database>,
+  customerId: string,
+  trigger: RunTrigger,
+  now: Date,
+): Promise<SyncState | undefined> {
+  let query = db
+    .updateTable('lead_sync_states')
+    .set({ pendingTrigger: trigger, updatedAt: now.toISOString() })
+    .where('customerId', '=', customerId)
+    .where('isPaused', '=', 0);
+  if (trigger !== 'approval') query = query.where('pendingTrigger', 'is', null);
+  await query.execute();
+  return getSyncState(db, customerId);
+}
+
+export async function pauseSync(
+  db: Kysely<Database>,
+  customerId: string,
+  reason: string,
+  now: Date,
+): Promise<boolean> {
+  return updateSyncState(db, customerId, { isPaused: true, pausedReason: reason }, now);
+}
+
+/** Resumes with a fresh failure count (an auto-paused customer gets its full allowance again). */
+export async function resumeSync(
+  db: Kysely<Database>,
+  customerId: string,
+  nextRunAt: Date,
+  now: Date,
+): Promise<boolean> {
+  return updateSyncState(
+    db,
+    customerId,
+    { isPaused: false, pausedReason: null, consecutiveFailures: 0, nextRunAt },
+    now,
+  );
+}
+
+/** The id of the customer's run in progress (the newest without an outcome), if any. */
+export async function findRunningRunId(db: Kysely<Database>, customerId: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('lead_sync_runs')
+    .select('id')
+    .where('customerId', '=', customerId)
+    .where('outcome', 'is', null)
+    .orderBy('startedAt', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.id ?? null;
+}
+
+/** The columns a status answer is made of. */
+const STATUS_COLUMNS = [
+  'customerId',
+  'isPaused',
+  'pausedReason',
+  'syncDuration',
+  'rowsProcessed',
+  'rowsInserted',
+  'rowsUpdated',
+  'rowsDeleted',
+  'errorCount',
+  'retryCount',
+  'progressPercent',
+  'progressPhase',
+  'progressMessage',
+  'lastSyncAt',
+  'lastSuccessAt',
+  'lastOutcome',
+  'lastErrorCode',
+  'lastErrorMessage',
+  'leaseOwner',
+  'leaseExpiresAt',
+  'nextRunAt',
+  'pendingTrigger',
+] as const satisfies readonly (keyof SyncStateRow)[];
+
+export type StatusRow = Pick<SyncStateRow, (typeof STATUS_COLUMNS)[number]>;
+
+export async function findStatusRow(
+  db: Kysely<Database>,
+  customerId: string,
+): Promise<StatusRow | undefined> {
+  return db
+    .selectFrom('lead_sync_states')
+    .select(STATUS_COLUMNS)
+    .where('customerId', '=', customerId)
+    .executeTakeFirst();
+}
+
+/**
+ * Status rows in customer-id order, `limit` after `after` (one query, so a page of 1,000 costs
+ * one round trip), and how many there are. `customerId` narrows to one customer (scoped tokens).
+ */
+export async function listStatusRows(
+  db: Kysely<Database>,
+  page: { limit: number; after?: string; customerId?: string },
+): Promise<{ rows: StatusRow[]; total: number }> {
+  let base = db.selectFrom('lead_sync_states');
+  if (page.customerId !== undefined) base = base.where('customerId', '=', page.customerId);
+  const { n } = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  let query = base.select(STATUS_COLUMNS).orderBy('customerId').limit(page.limit);
+  if (page.after !== undefined) query = query.where('customerId', '>', page.after);
+  return { rows: await query.execute(), total: Number(n) };
+}

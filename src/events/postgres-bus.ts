@@ -1,0 +1,85 @@
+import pg from 'pg';
+import { LocalEventBus } from './local-bus.js';
+import { parseEvent, type EventBus, type EventListener, type LeadsyncEvent } from './events.js';
+
+/** The NOTIFY channel every leadsync process of one database listens on. */
+export const CHANNEL = 'leadsync_events';
+const RECONNECT_MS = 1000;
+
+/**
+ * Fans events out to every process sharing the PostgreSQL database with LISTEN/NOTIFY, on one
+ * dedicated connection (a pooled one would lose its LISTEN when returned). Events are delivered
+ * locally only when they come back from the server, so each process sees each event exactly once
+ * and in the same order as everyone else. If the connection drops it is reopened; events published
+ * meanwhile are lost, which is acceptable: SSE clients also read the stored state, and cache
+ * entries expire on their TTL.
+ */
+export class PostgresEventBus implements EventBus {
+  private readonly local = new LocalEventBus();
+  private client: pg.Client | null = null;
+  private closed = false;
+  private connecting: Promise<void> | null = null;
+
+  constructor(private readonly url: string) {}
+
+  /** Connects and LISTENs; resolves once events from other processes arrive. */
+  async start(): Promise<void> {
+    await this.connect();
+  }
+
+  publish(event: LeadsyncEvent): void {
+    const client = this.client;
+    if (!client) return;
+    client.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify(event)]).catch(() => {
+      // Advisory: see the class comment.
+    });
+  }
+
+  subscribe(listener: EventListener): () => void {
+    return this.local.subscribe(listener);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.connecting?.catch(() => {});
+    const client = this.client;
+    this.client = null;
+    await client?.end().catch(() => {});
+    await this.local.close();
+  }
+
+  private connect(): Promise<void> {
+    this.connecting = (async () => {
+      const client = new pg.Client({ connectionString: this.url, application_name: 'leadsync-events' });
+      client.on('notification', (message) => {
+        const event = message.channel === CHANNEL && message.payload ? parseEvent(message.payload) : null;
+        if (event) this.local.deliver(event);
+      });
+      client.on('error', () => this.reconnectLater(client));
+      client.on('end', () => this.reconnectLater(client));
+      await client.connect();
+      await client.query(`LISTEN ${CHANNEL}`);
+      if (this.closed) await client.end();
+      else this.client = client;
+    })();
+    return this.connecting;
+  }
+
+  private reconnectLater(client: pg.Client): void {
+    if (this.client !== client || this.closed) return;
+    this.client = null;
+    const retry = () => {
+      if (this.closed) return;
+      this.connect().catch(() => setTimeout(retry, RECONNECT_MS).unref());
+    };
+    setTimeout(retry, RECONNECT_MS).unref();
+  }
+}
+
+/** LISTEN/NOTIFY on PostgreSQL; in-process on SQLite, where one process is the worker. */
+export async function createEventBus(dialect: 'sqlite' | 'postgres', url: string): Promise<EventBus> {
+  if (dialect === 'sqlite') return new LocalEventBus();
+  const bus = new PostgresEventBus(url);
+  await bus.start();
+  return bus;
+}

@@ -1,0 +1,28 @@
+import type { Kysely } from 'kysely';
+import type { Config } from '../config.js';
+import type { Customer } from '../db/customers.repository.js';
+import type { Database } from '../db/database.js';
+import type { EventBus } from '../events/events.js';
+import type { ServiceMetrics } from '../service/metrics.js';
+import type { SheetSource } from '../sources/types.js';
+import type { GoogleLimiters } from './google-rate-limit.js';
+import type { StopReason } from './run-claimed.js';
+
+/** What a worker and each of its runs share. */
+export interface WorkerContext {
+  db: Kysely<Database>;
+  config: Readonly<Config>;
+  bus: EventBus;
+  metrics: ServiceMetrics;
+  clock: () => Date;
+  /** Unique per process and start: `<host>:<pid>:<random>`. */
+  workerId: string;
+  leaseMs: number;
+  autoPauseFailures: number;
+  limiters: GoogleLimiters;
+  /** Source of a customer's sheet (tests inject). Default sourceForCustomer. */
+  sourceFor?: (customer: Customer) => SheetSource;
+  /** Asks the sync of `customerId` (if this worker runs it) to stop at its next batch boundary. */
+  stop(customerId: string, reason: StopReason): void;
+  log(message: string): void;
+}
