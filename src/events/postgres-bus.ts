@@ -19,6 +19,8 @@ export class PostgresEventBus implements EventBus {
   private client: pg.Client | null = null;
   private closed = false;
   private connecting: Promise<void> | null = null;
+  /** NOTIFYs go out one at a time, in publish order (pg would queue them too, with a warning). */
+  private sending: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly url: string) {}
 
@@ -30,9 +32,12 @@ export class PostgresEventBus implements EventBus {
   publish(event: LeadsyncEvent): void {
     const client = this.client;
     if (!client) return;
-    client.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify(event)]).catch(() => {
-      // Advisory: see the class comment.
-    });
+    const payload = JSON.stringify(event);
+    this.sending = this.sending
+      .then(() => client.query('SELECT pg_notify($1, $2)', [CHANNEL, payload]))
+      .catch(() => {
+        // Advisory: see the class comment.
+      });
   }
 
   subscribe(listener: EventListener): () => void {
@@ -42,6 +47,7 @@ export class PostgresEventBus implements EventBus {
   async close(): Promise<void> {
     this.closed = true;
     await this.connecting?.catch(() => {});
+    await this.sending;
     const client = this.client;
     this.client = null;
     await client?.end().catch(() => {});

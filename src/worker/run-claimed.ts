@@ -75,14 +75,19 @@ export async function runClaimed(
     heartbeat.stop();
     metrics.runsInProgress.dec();
   }
-  await giveBack(ctx, customer, stopReason()).catch((error: unknown) => {
+  await giveBack(ctx, customer, stopReason(), run?.finishedAt ?? null).catch((error: unknown) => {
     // The lease then simply expires and the customer is taken again.
     ctx.log(`could not release ${customerId}: ${(error as Error).message}`);
   });
   return run;
 }
 
-async function giveBack(ctx: WorkerContext, customer: Customer, stopped: StopReason | null): Promise<void> {
+async function giveBack(
+  ctx: WorkerContext,
+  customer: Customer,
+  stopped: StopReason | null,
+  finishedAt: string | null,
+): Promise<void> {
   const now = ctx.clock();
   const state = await getSyncState(ctx.db, customer.id);
   if (!state) return;
@@ -94,7 +99,8 @@ async function giveBack(ctx: WorkerContext, customer: Customer, stopped: StopRea
   // An interrupted approval (or manual run) is served again by whoever claims next.
   const requeue = stopped === 'shutdown';
   await endClaim(ctx.db, customer.id, ctx.workerId, {
-    nextRunAt: nextRunAfter(customer.schedule, now),
+    // From the run's end, so a manual run pushes an interval schedule back by exactly one interval.
+    nextRunAt: nextRunAfter(customer.schedule, finishedAt ? new Date(finishedAt) : now),
     requeue,
     autoPauseReason: autoPause,
     now,
