@@ -27,18 +27,25 @@ export function normalizeEmail(value: string): string | null {
 /**
  * Digits of the first phone number in a cell, with a leading `+` when the number had one or
  * started with `00` (`0044 20…` → `+4420…`); a `(0)` after a country code is dropped, and so is
- * an extension (`x12`, `ext. 12`). Null when fewer than 5 digits (not a phone number).
+ * an extension (`x12`, `ext. 12`) and a label in front. Null when fewer than 5 digits (not a phone number).
  */
 export function normalizePhone(value: string): string | null {
-  // Two numbers in one cell ("020 7946 0958 / 07700 900123"): the first one.
-  const first = value.split(/[/,;|]|\bor\b/i).find((part) => /\d/.test(part)) ?? '';
-  let text = first.replace(/\s*(?:ext\.?|extension|x)\s*\d+\s*$/i, '').trim();
+  // Two numbers in one cell ("020 7946 0958 / 07700 900123"): the first one. A first part too
+  // short to be a number means the separator was inside one ("030 / 1234567" in Germany).
+  const first = value.split(/[,;|]|\s\/\s|\sor\s/i)[0] ?? '';
+  let text = (countDigits(first) >= 5 ? first : value)
+    .replace(/\s*(?:ext\.?|extension|x)\s*\d+\s*$/i, '')
+    .replace(/^[^\d+]+/, ''); // a label in front: "Mobile: +44 …"
   const international = text.startsWith('+') || text.startsWith('00');
   if (text.startsWith('+')) text = text.replace(/\(0\)/, '');
   let digits = text.replace(/\D+/g, '');
   if (text.startsWith('00')) digits = digits.slice(2);
   if (digits.length < 5) return null;
   return international ? `+${digits}` : digits;
+}
+
+function countDigits(text: string): number {
+  return text.replace(/\D+/g, '').length;
 }
 
 const MONTHS = 'january february march april may june july august september october november december'.split(

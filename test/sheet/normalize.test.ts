@@ -27,6 +27,10 @@ describe('normalizePhone', () => {
     expect(normalizePhone('020 7946 0958')).toBe('02079460958');
   });
 
+  it('ignores a label in front of the number', () => {
+    expect(normalizePhone('Mobile: +44 7700 900123')).toBe('+447700900123');
+  });
+
   it('reads a leading 00 as +', () => {
     expect(normalizePhone('0044 20 7946 0958')).toBe('+442079460958');
   });
@@ -39,6 +43,13 @@ describe('normalizePhone', () => {
 
   it('takes the first of two numbers in one cell', () => {
     expect(normalizePhone('020 7946 0958 / 07700 900123')).toBe('02079460958');
+    expect(normalizePhone('+44 20 7946 0958, +44 7700 900123')).toBe('+442079460958');
+    expect(normalizePhone('020 7946 0958 or 07700 900123')).toBe('02079460958');
+  });
+
+  it('keeps a number whose parts are separated by a slash', () => {
+    expect(normalizePhone('030/1234567')).toBe('0301234567');
+    expect(normalizePhone('030 / 1234567')).toBe('0301234567');
   });
 
   it('is null for fewer than 5 digits', () => {
