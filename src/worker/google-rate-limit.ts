@@ -7,7 +7,8 @@ import { sleep as realSleep } from '../sync/sleep.js';
  * 1,000 customers stay under Google's quota instead of each getting 429s and backing off.
  */
 export class PacedLimiter {
-  private nextFree = 0;
+  /** -Infinity, not 0: the first burst must not depend on the clock being epoch time. */
+  private nextFree = Number.NEGATIVE_INFINITY;
   private readonly gapMs: number;
   private readonly burst: number;
 
@@ -16,9 +17,11 @@ export class PacedLimiter {
     private readonly now: () => number = Date.now,
     private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void> = realSleep,
   ) {
-    this.gapMs = 60_000 / perMinute;
     // A short burst is fine (the quota is per minute); pacing only kicks in after it.
     this.burst = Math.max(1, Math.floor(perMinute / 10));
+    // Any minute can hold a full burst plus the paced starts after it, so the pace leaves room
+    // for the burst: `burst - 1 + 60 s / gap` starts at most, which is `perMinute`.
+    this.gapMs = 60_000 / (perMinute - this.burst + 1);
   }
 
   /** Resolves when the caller may send its request; rejects (SYNC_CANCELLED) if `signal` aborts first. */
