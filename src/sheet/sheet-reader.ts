@@ -142,12 +142,17 @@ export function readSheetLeads(
   return { leads: leads(), stats };
 }
 
-/** CSV records from decoded text, in the order they complete. */
+/**
+ * CSV records from decoded text, in the order they complete. NUL characters are dropped: a
+ * Google sheet cannot hold one, but a CSV file or URL can, and PostgreSQL refuses NUL in text
+ * and jsonb (the row hash also uses NUL as its separator).
+ */
 export async function* parseCsvChunks(
   text: AsyncIterable<string>,
 ): AsyncGenerator<string[][], void, undefined> {
   const parser = new CsvParser();
-  for await (const piece of text) {
+  for await (const raw of text) {
+    const piece = raw.includes('\u0000') ? raw.replaceAll('\u0000', '') : raw;
     const records = parser.push(piece);
     if (records.length > 0) yield records;
   }

@@ -18,6 +18,13 @@ function toCsv(records: string[][]): string {
 const byKey = (leads: SheetLead[]) => new Map(leads.map((lead) => [lead.key, lead]));
 
 describe('readSheetLeads', () => {
+  it('drops NUL characters, which PostgreSQL cannot store, from cells and headers', async () => {
+    const { leads } = await readLeads('Lead ID,Na\u0000me,Notes\r\n1,Ann\u0000 Lee,a\u0000b\r\n');
+    expect(leads).toHaveLength(1);
+    expect(leads[0]?.data).toEqual({ 'Lead ID': '1', Name: 'Ann Lee', Notes: 'ab' });
+    expect(leads[0]?.values.fullName).toBe('Ann Lee');
+  });
+
   it('reads all 107 leads under a title row, a summary row and a blank row', async () => {
     const { leads, stats, mapping } = await readFixtureLeads('acme-week12.csv');
     expect(leads).toHaveLength(107);
