@@ -1,0 +1,135 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { createContext, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
+import type { SyncEvent, SyncStatus } from '../client/index.js';
+import { useApi } from './auth.js';
+import { errorWords } from './format.js';
+import { useNotices } from './notifications.js';
+import { StatusStore } from './status-store.js';
+
+interface Live {
+  store: StatusStore;
+  loaded: boolean;
+  loadError: Error | null;
+  connected: boolean;
+}
+
+const LiveContext = createContext<Live | null>(null);
+
+/** Customers' names by id (the status list carries only ids). */
+export function useCustomerNames() {
+  const api = useApi();
+  return useQuery({
+    queryKey: ['customers'],
+    queryFn: async () => new Map((await api.listAllCustomers()).map((c) => [c.id, c])),
+  });
+}
+
+/**
+ * Loads every status once, then keeps the StatusStore current from the events stream: progress
+ * events patch in place; state changes re-read that one customer's status. Failures and held
+ * mass deletes become notices; finished runs refresh the queries that show them.
+ */
+export function LiveStatusProvider({ children }: { children: ReactNode }) {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  const { push } = useNotices();
+  const [store] = useState(() => new StatusStore());
+  const [state, setState] = useState({ loaded: false, loadError: null as Error | null, connected: false });
+
+  useEffect(() => {
+    let live = true;
+    api.getAllSyncStatuses().then(
+      (statuses) => {
+        if (!live) return;
+        store.load(statuses);
+        setState((s) => ({ ...s, loaded: true, loadError: null }));
+      },
+      (error: Error) => live && setState((s) => ({ ...s, loadError: error })),
+    );
+    const refresh = (customerId: string) =>
+      api.getSyncStatus(customerId).then(
+        (s) => {
+          store.set(s);
+          return s;
+        },
+        () => undefined,
+      );
+    const onEvent = (event: SyncEvent) => {
+      const id = event.customerId;
+      switch (event.type) {
+        case 'status':
+          return store.set(event.status);
+        case 'progress':
+          return store.progress(id, event.progress);
+        case 'customer-deleted':
+          store.remove(id);
+          return void queryClient.invalidateQueries({ queryKey: ['customers'] });
+        case 'leads-changed':
+          return void queryClient.invalidateQueries({ queryKey: ['leads', id] });
+        case 'run-finished':
+          void queryClient.invalidateQueries({ queryKey: ['customer', id] });
+          void queryClient.invalidateQueries({ queryKey: ['leads', id] });
+          void refresh(id).then((s) => notifyOutcome(s, event.outcome));
+          return;
+        default:
+          if (!store.get(id)) void queryClient.invalidateQueries({ queryKey: ['customers'] });
+          void queryClient.invalidateQueries({ queryKey: ['customer', id, 'runs'] });
+          void refresh(id);
+      }
+    };
+    const notifyOutcome = (status: SyncStatus | undefined, outcome: string) => {
+      if (!status) return;
+      const name = queryClient
+        .getQueryData<Map<string, { name: string }>>(['customers'])
+        ?.get(status.customerId)?.name;
+      const who = name ?? status.customerId;
+      if (outcome === 'failed') {
+        const e = status.lastError;
+        push({
+          kind: 'error',
+          title: `Sync failed: ${who}.`,
+          text: e ? `${e.code}: ${errorWords(e.code, e.message)}` : 'See the run history.',
+          customerId: status.customerId,
+        });
+      } else if (outcome === 'needs_review') {
+        push({
+          kind: 'warning',
+          title: `Mass delete held: ${who}.`,
+          text: 'Review the run and approve it if the deletions are intended.',
+          customerId: status.customerId,
+        });
+      }
+    };
+    const subscription = api.subscribeToEvents(undefined, onEvent, {
+      onOpen: () => setState((s) => ({ ...s, connected: true })),
+      onError: () => setState((s) => ({ ...s, connected: false })),
+    });
+    return () => {
+      live = false;
+      subscription.close();
+    };
+  }, [api, store, queryClient, push]);
+
+  return <LiveContext.Provider value={{ store, ...state }}>{children}</LiveContext.Provider>;
+}
+
+export function useLive(): Live {
+  const live = useContext(LiveContext);
+  if (!live) throw new Error('useLive outside LiveStatusProvider');
+  return live;
+}
+
+/** One customer's live status; re-renders only when that customer changes. */
+export function useStatus(customerId: string): SyncStatus | undefined {
+  const { store } = useLive();
+  return useSyncExternalStore(
+    (l) => store.subscribe(customerId, l),
+    () => store.get(customerId),
+  );
+}
+
+/** A number that changes when any status word changes (not on progress): the table's filter key. */
+export function useStatusListVersion(): number {
+  const { store } = useLive();
+  return useSyncExternalStore(store.subscribeList, store.version);
+}

@@ -1,0 +1,106 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { memo, useState } from 'react';
+import type { Lead } from '../../client/index.js';
+import { useApi } from '../auth.js';
+
+/** The mapped fields, shown first and in this order. */
+export const MAPPED_COLUMNS = [
+  'fullName',
+  'email',
+  'phone',
+  'company',
+  'jobTitle',
+  'source',
+  'owner',
+  'occurredAt',
+] as const;
+export const MAPPED_LABELS: Record<(typeof MAPPED_COLUMNS)[number], string> = {
+  fullName: 'Name',
+  email: 'Email',
+  phone: 'Phone',
+  company: 'Company',
+  jobTitle: 'Job title',
+  source: 'Source',
+  owner: 'Owner',
+  occurredAt: 'Date',
+};
+
+/** One lead; status and score (owned by the CRM, not the sheet) are editable in place. */
+export const LeadRow = memo(function LeadRow({ lead, sheetColumns }: { lead: Lead; sheetColumns: string[] }) {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  const [editing, setEditing] = useState(false);
+  const [status, setStatus] = useState(lead.status);
+  const [score, setScore] = useState(lead.score === null ? '' : String(lead.score));
+  const save = useMutation({
+    mutationFn: () => api.updateLead(lead.id, { status, score: score.trim() === '' ? null : Number(score) }),
+    onSuccess: async () => {
+      setEditing(false);
+      await queryClient.invalidateQueries({ queryKey: ['leads', lead.customerId] });
+    },
+  });
+  const who = lead.fullName ?? lead.email ?? lead.externalKey;
+  return (
+    <tr className={lead.deletedAt ? 'row-deleted' : undefined}>
+      {MAPPED_COLUMNS.map((c) => (
+        <td key={c}>{lead[c] ?? ''}</td>
+      ))}
+      {editing ? (
+        <>
+          <td>
+            <input
+              aria-label={`Status of ${who}`}
+              value={status}
+              onChange={(e) => setStatus(e.target.value)}
+              size={10}
+            />
+          </td>
+          <td>
+            <input
+              aria-label={`Score of ${who}`}
+              type="number"
+              value={score}
+              onChange={(e) => setScore(e.target.value)}
+              className="narrow"
+            />
+          </td>
+        </>
+      ) : (
+        <>
+          <td>{lead.status}</td>
+          <td className="num">{lead.score ?? ''}</td>
+        </>
+      )}
+      {sheetColumns.map((c) => (
+        <td key={`sheet:${c}`}>{lead.data[c] ?? ''}</td>
+      ))}
+      <td>{lead.deletedAt ? 'Deleted' : ''}</td>
+      <td>
+        {editing ? (
+          <>
+            <button type="button" className="primary" disabled={save.isPending} onClick={() => save.mutate()}>
+              Save
+            </button>{' '}
+            <button type="button" onClick={() => setEditing(false)}>
+              Cancel
+            </button>
+            {save.error && (
+              <span role="alert" className="error-text">
+                {' '}
+                {save.error.message}
+              </span>
+            )}
+          </>
+        ) : (
+          <button
+            type="button"
+            onClick={() => setEditing(true)}
+            aria-label={`Edit status and score of ${who}`}
+          >
+            Edit
+          </button>
+        )}
+      </td>
+    </tr>
+  );
+});

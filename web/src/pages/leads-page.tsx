@@ -1,0 +1,132 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useDeferredValue, useState } from 'react';
+import { useApi } from '../auth.js';
+import { count } from '../format.js';
+import { href } from '../router.js';
+import { LeadRow, MAPPED_COLUMNS, MAPPED_LABELS } from './lead-row.js';
+
+const PAGE_SIZE = 50;
+
+/** A customer's leads: search, pages, deleted leads on request, sheet columns on request, CSV. */
+export function LeadsPage({ id }: { id: string }) {
+  const api = useApi();
+  const [search, setSearch] = useState('');
+  const q = useDeferredValue(search.trim());
+  const [includeDeleted, setIncludeDeleted] = useState(false);
+  const [showSheet, setShowSheet] = useState(false);
+  const [cursors, setCursors] = useState<string[]>([]);
+  const cursor = cursors.at(-1);
+  const opts = { limit: PAGE_SIZE, includeDeleted, ...(q && { q }), ...(cursor && { cursor }) };
+  const leads = useQuery({
+    queryKey: ['leads', id, opts],
+    queryFn: () => api.fetchLeadsFromApiCached(id, opts),
+    placeholderData: keepPreviousData,
+  });
+  const restart = () => setCursors([]);
+  const sheetColumns = showSheet
+    ? [...new Set(leads.data?.leads.flatMap((l) => Object.keys(l.data)) ?? [])]
+    : [];
+
+  const exportCsv = async () => {
+    const blob = await api.downloadLeadsCsv(id, includeDeleted);
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(blob);
+    link.download = `leads-${id}.csv`;
+    link.click();
+    URL.revokeObjectURL(link.href);
+  };
+
+  return (
+    <section aria-labelledby="leads-title">
+      <p className="crumbs">
+        <a href={href.overview()}>All customers</a> / <a href={href.customer(id)}>Customer</a> /
+      </p>
+      <div className="page-head">
+        <h1 id="leads-title">Leads</h1>
+        <span className="spacer" />
+        <button type="button" onClick={() => void exportCsv()}>
+          Export CSV
+        </button>
+      </div>
+      <div className="toolbar" role="search">
+        <label>
+          Search leads{' '}
+          <input
+            type="search"
+            value={search}
+            placeholder="Name, email, company…"
+            onChange={(e) => (setSearch(e.target.value), restart())}
+          />
+        </label>
+        <label>
+          <input
+            type="checkbox"
+            checked={includeDeleted}
+            onChange={(e) => (setIncludeDeleted(e.target.checked), restart())}
+          />{' '}
+          Show deleted
+        </label>
+        <label>
+          <input type="checkbox" checked={showSheet} onChange={(e) => setShowSheet(e.target.checked)} /> Show
+          sheet columns
+        </label>
+        <span className="muted" aria-live="polite">
+          {leads.data ? `${count(leads.data.total)} leads` : ''}
+        </span>
+      </div>
+      {leads.error && <p role="alert">{leads.error.message}</p>}
+      {!leads.data ? (
+        <p aria-busy="true">Loading leads…</p>
+      ) : leads.data.leads.length === 0 ? (
+        <p className="empty">
+          {q ? 'No lead matches that search.' : 'No leads yet. They appear after the first successful sync.'}
+        </p>
+      ) : (
+        <div className="table-wrap">
+          <table className="leads">
+            <thead>
+              <tr>
+                {MAPPED_COLUMNS.map((c) => (
+                  <th key={c} scope="col">
+                    {MAPPED_LABELS[c]}
+                  </th>
+                ))}
+                <th scope="col">Status</th>
+                <th scope="col">Score</th>
+                {sheetColumns.map((c) => (
+                  <th key={`sheet:${c}`} scope="col" className="sheet-col">
+                    {c}
+                  </th>
+                ))}
+                <th scope="col">Deleted</th>
+                <th scope="col">Edit</th>
+              </tr>
+            </thead>
+            <tbody>
+              {leads.data.leads.map((lead) => (
+                <LeadRow key={lead.id} lead={lead} sheetColumns={sheetColumns} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <nav className="pager" aria-label="Pages">
+        <button
+          type="button"
+          disabled={cursors.length === 0}
+          onClick={() => setCursors((c) => c.slice(0, -1))}
+        >
+          Previous
+        </button>
+        <span className="muted">Page {cursors.length + 1}</span>
+        <button
+          type="button"
+          disabled={!leads.data?.nextCursor}
+          onClick={() => leads.data?.nextCursor && setCursors((c) => [...c, leads.data.nextCursor as string])}
+        >
+          Next
+        </button>
+      </nav>
+    </section>
+  );
+}

@@ -1,0 +1,77 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { SyncRun } from '../../client/index.js';
+import { useApi } from '../auth.js';
+import { count, duration, errorWords, relativeTime } from '../format.js';
+
+/** The run history table; a held (`needs_review`) run says what it would delete and can be approved. */
+export function RunHistory({ runs, customerId }: { runs: SyncRun[]; customerId: string }) {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  const approve = useMutation({
+    mutationFn: (runId: string) => api.approveRun(runId),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['customer', customerId] }),
+  });
+  if (runs.length === 0) return <p className="empty">No runs yet. Use “Sync now” to run the first sync.</p>;
+  return (
+    <div className="table-wrap">
+      <table className="runs">
+        <thead>
+          <tr>
+            <th scope="col">Started</th>
+            <th scope="col">Trigger</th>
+            <th scope="col">Outcome</th>
+            <th scope="col">Duration</th>
+            <th scope="col">Processed</th>
+            <th scope="col">Inserted</th>
+            <th scope="col">Updated</th>
+            <th scope="col">Deleted</th>
+            <th scope="col">Retries</th>
+            <th scope="col">Error</th>
+          </tr>
+        </thead>
+        <tbody>
+          {runs.map((run) => (
+            <tr key={run.id} className={run.outcome === 'needs_review' ? 'row-review' : undefined}>
+              <td title={run.startedAt}>{relativeTime(run.startedAt)}</td>
+              <td>{run.trigger}</td>
+              <td>{run.outcome ?? 'running…'}</td>
+              <td className="num">{duration(run.durationMs)}</td>
+              <td className="num">{count(run.rowsProcessed)}</td>
+              <td className="num">{count(run.rowsInserted)}</td>
+              <td className="num">{count(run.rowsUpdated)}</td>
+              <td className="num">{count(run.rowsDeleted)}</td>
+              <td className="num">{run.retryCount}</td>
+              <td className="cell-error">
+                {run.outcome === 'needs_review' ? (
+                  <div className="review">
+                    <p>
+                      Held: this sync would delete <strong>{count(run.pendingDeletes ?? 0)}</strong> leads
+                      that are no longer in the sheet.{' '}
+                      {run.error ? errorWords(run.error.code, run.error.message) : ''}
+                    </p>
+                    <button
+                      type="button"
+                      className="primary"
+                      disabled={approve.isPending}
+                      onClick={() => approve.mutate(run.id)}
+                    >
+                      Approve deletion
+                    </button>
+                    {approve.isSuccess && <span role="status"> Approved: a new sync is queued.</span>}
+                    {approve.error && <span role="alert"> {approve.error.message}</span>}
+                  </div>
+                ) : run.error ? (
+                  <>
+                    <code>{run.error.code}</code> {run.error.message}
+                  </>
+                ) : (
+                  '—'
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

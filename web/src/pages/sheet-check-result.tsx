@@ -1,0 +1,54 @@
+import type { SheetCheck } from '../../client/index.js';
+import { count } from '../format.js';
+
+/** What "Check sheet" found: the header row, how columns map to lead fields, the size and a sample. */
+export function SheetCheckResult({ check }: { check: SheetCheck }) {
+  const columns = check.headers;
+  return (
+    <div className="card check" role="status" aria-label="Sheet check result">
+      <p>
+        <strong>The sheet can be read.</strong> Header found on row {check.headerRow}; {count(check.rowCount)}{' '}
+        lead rows; leads are identified by {check.identity}.
+      </p>
+      <h3>Mapped fields</h3>
+      {Object.keys(check.mappedFields).length === 0 ? (
+        <p className="muted">
+          No column matched a lead field (name, email, phone…); every column is kept as sheet data.
+        </p>
+      ) : (
+        <ul className="mapped">
+          {Object.entries(check.mappedFields).map(([field, header]) => (
+            <li key={field}>
+              <code>{header}</code> → {field}
+            </li>
+          ))}
+        </ul>
+      )}
+      <h3>Sample rows</h3>
+      <div className="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Row</th>
+              {columns.map((h) => (
+                <th key={h} scope="col">
+                  {h}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {check.sample.map((row) => (
+              <tr key={row.key}>
+                <td className="num">{row.sheetRow}</td>
+                {columns.map((h) => (
+                  <td key={h}>{row.values[h] ?? ''}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}

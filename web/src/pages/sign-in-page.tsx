@@ -1,0 +1,56 @@
+import { useState, type FormEvent } from 'react';
+import { createLeadsApi, LeadsApiError } from '../../client/index.js';
+import { useAuth } from '../auth.js';
+import { errorWords } from '../format.js';
+
+/** Asks for a bearer token and checks it against the API before keeping it. */
+export function SignInPage({ baseUrl = '' }: { baseUrl?: string }) {
+  const { signIn } = useAuth();
+  const [token, setToken] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await createLeadsApi({ baseUrl, token: token.trim() }).listCustomers({ limit: 1 });
+      signIn(token.trim());
+    } catch (caught) {
+      setError(caught instanceof LeadsApiError ? errorWords(caught.code, caught.message) : String(caught));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main className="sign-in">
+      <h1>leadsync</h1>
+      <form onSubmit={submit} aria-labelledby="sign-in-title">
+        <h2 id="sign-in-title">Sign in</h2>
+        <label>
+          API token
+          <input
+            type="password"
+            required
+            value={token}
+            onChange={(e) => setToken(e.target.value)}
+            autoComplete="current-password"
+          />
+        </label>
+        <p className="muted">
+          Use the admin token (LEADSYNC_ADMIN_TOKEN, or the one printed when the service first started) or a
+          token from <code>leadsync token create</code>. It is remembered in this browser until you sign out.
+        </p>
+        <button type="submit" className="primary" disabled={busy || !token.trim()}>
+          {busy ? 'Checking…' : 'Sign in'}
+        </button>
+        {error && (
+          <p role="alert" className="error-text">
+            {error}
+          </p>
+        )}
+      </form>
+    </main>
+  );
+}
