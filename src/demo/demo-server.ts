@@ -15,7 +15,14 @@ const CHUNK = 64 * 1024;
  * sign-in redirect for a sheet that is not shared, an HTML 404 for an unknown id. `tick()`
  * says how far the sheets have moved on (it grows with time).
  */
-export async function startDemoSheetServer(tick: () => number, port = 0): Promise<DemoSheetServer> {
+export async function startDemoSheetServer(
+  tick: () => number,
+  options: {
+    port?: number;
+    /** Serve big sheets slowly so progress shows (default true). */ slow?: boolean;
+  } = {},
+): Promise<DemoSheetServer> {
+  const slow = options.slow ?? true;
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const exportMatch = /^\/spreadsheets\/d\/([^/]+)\/export$/.exec(url.pathname);
@@ -23,15 +30,22 @@ export async function startDemoSheetServer(tick: () => number, port = 0): Promis
     const id = exportMatch?.[1] ?? pubMatch?.[1];
     const sheet = DEMO_SHEETS.find((s) => s.id === id && (s.kind === 'published') === Boolean(pubMatch));
     if (/\/ServiceLogin$/.test(url.pathname)) {
-      return void res.writeHead(200, { 'content-type': 'text/html' }).end('<!DOCTYPE html><title>Sign in - Google Accounts</title>');
+      return void res
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end('<!DOCTYPE html><title>Sign in - Google Accounts</title>');
     }
-    if (!sheet) return void res.writeHead(404, { 'content-type': 'text/html' }).end('<!DOCTYPE html><title>Not found</title>');
+    if (!sheet)
+      return void res
+        .writeHead(404, { 'content-type': 'text/html' })
+        .end('<!DOCTYPE html><title>Not found</title>');
     if (sheet.private) {
-      return void res.writeHead(307, { location: `/v3/signin/identifier?continue=${encodeURIComponent(url.href)}` }).end();
+      return void res
+        .writeHead(307, { location: `/v3/signin/identifier?continue=${encodeURIComponent(url.href)}` })
+        .end();
     }
-    void send(res, sheet, tick());
+    void send(res, sheet, tick(), slow);
   });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port: actual } = server.address() as AddressInfo;
   return {
     baseUrl: `http://127.0.0.1:${actual}`,
@@ -43,12 +57,12 @@ export async function startDemoSheetServer(tick: () => number, port = 0): Promis
   };
 }
 
-async function send(res: ServerResponse, sheet: DemoSheet, tick: number): Promise<void> {
+async function send(res: ServerResponse, sheet: DemoSheet, tick: number, slow: boolean): Promise<void> {
   const body = Buffer.from(sheet.csv(tick), 'utf8');
   res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8' });
   for (let i = 0; i < body.length && !res.destroyed; i += CHUNK) {
     if (!res.write(body.subarray(i, i + CHUNK))) await new Promise((r) => res.once('drain', r));
-    if (sheet.chunkDelayMs) await new Promise((r) => setTimeout(r, sheet.chunkDelayMs));
+    if (slow && sheet.chunkDelayMs) await new Promise((r) => setTimeout(r, sheet.chunkDelayMs));
   }
   res.end();
 }

@@ -14,12 +14,39 @@ export interface DemoSheet {
   csv(tick: number): string;
 }
 
-const FIRST = ['James', 'Mary', 'José', 'Zoë', 'Priya', 'Wei', 'Siobhán', 'Jürgen', 'Amara', 'Liam', 'Chloé', 'Ngozi'];
+const FIRST = [
+  'James',
+  'Mary',
+  'José',
+  'Zoë',
+  'Priya',
+  'Wei',
+  'Siobhán',
+  'Jürgen',
+  'Amara',
+  'Liam',
+  'Chloé',
+  'Ngozi',
+];
 const LAST = ['Smith', "O'Brien", 'García', 'Müller', 'Okafor', 'Tanaka', 'Nowak', 'Dubois', 'Khan', 'Rossi'];
-const COMPANIES = ['Acme Roofing', 'Globex, Inc.', 'Initech', 'Umbrella Group', 'Hooli', 'Vandelay Industries'];
+const COMPANIES = [
+  'Acme Roofing',
+  'Globex, Inc.',
+  'Initech',
+  'Umbrella Group',
+  'Hooli',
+  'Vandelay Industries',
+];
 const SOURCES = ['Facebook Ads', 'Google Ads', 'Referral', 'Website form', 'Trade show'];
 const OWNERS = ['Sam', 'Alex', 'Jo', 'Priya'];
-const NOTES = ['Call back w/c 16th', 'Wants a quote, "urgent"', 'Left voicemail', '', 'Interested in the\npremium plan', 'No answer'];
+const NOTES = [
+  'Call back w/c 16th',
+  'Wants a quote, "urgent"',
+  'Left voicemail',
+  '',
+  'Interested in the\npremium plan',
+  'No answer',
+];
 
 function pick<T>(list: readonly T[], i: number): T {
   return list[i % list.length] as T;
@@ -54,7 +81,17 @@ function sheet(title: string | null, header: string[], rows: string[][]): string
   return lines.join('\r\n') + '\r\n';
 }
 
-const HEADER = ['Lead ID', 'Full Name', 'Email', 'Phone', 'Company', 'Lead Source', 'Assigned To', 'Date', 'Notes'];
+const HEADER = [
+  'Lead ID',
+  'Full Name',
+  'Email',
+  'Phone',
+  'Company',
+  'Lead Source',
+  'Assigned To',
+  'Date',
+  'Notes',
+];
 
 export const DEMO_SHEETS: readonly DemoSheet[] = [
   {
