@@ -11,23 +11,30 @@ import { SignInPage } from './pages/sign-in-page.js';
 import { href, useRoute, type Route } from './router.js';
 
 /** The dashboard: sign-in gate, then the live pages under one header. */
-export function App({ baseUrl = '' }: { baseUrl?: string }) {
+export interface AppProps {
+  /** The service's origin; default the page's own. */
+  baseUrl?: string;
+  /** For tests; default the global fetch. */
+  fetch?: typeof globalThis.fetch;
+}
+
+export function App({ baseUrl = '', fetch }: AppProps) {
   const [queryClient] = useState(
     () =>
       new QueryClient({ defaultOptions: { queries: { staleTime: 10_000, refetchOnWindowFocus: false } } }),
   );
   return (
     <QueryClientProvider client={queryClient}>
-      <AuthProvider baseUrl={baseUrl}>
-        <Gate baseUrl={baseUrl} />
+      <AuthProvider baseUrl={baseUrl} fetch={fetch}>
+        <Gate baseUrl={baseUrl} fetch={fetch} />
       </AuthProvider>
     </QueryClientProvider>
   );
 }
 
-function Gate({ baseUrl }: { baseUrl: string }) {
+function Gate({ baseUrl, fetch }: AppProps) {
   const { api } = useAuth();
-  if (!api) return <SignInPage baseUrl={baseUrl} />;
+  if (!api) return <SignInPage baseUrl={baseUrl} fetch={fetch} />;
   return (
     <NotificationsProvider>
       <LiveStatusProvider>

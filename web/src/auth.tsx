@@ -21,11 +21,20 @@ function readToken(): string | null {
 }
 
 /** Holds the bearer token (localStorage) and the leadsApi client made with it. */
-export function AuthProvider({ children, baseUrl = '' }: { children: ReactNode; baseUrl?: string }) {
+export function AuthProvider({
+  children,
+  baseUrl = '',
+  fetch,
+}: {
+  children: ReactNode;
+  baseUrl?: string;
+  /** For tests; default the global fetch. */
+  fetch?: typeof globalThis.fetch;
+}) {
   const [token, setToken] = useState<string | null>(readToken);
   const value = useMemo<Auth>(
     () => ({
-      api: token ? createLeadsApi({ baseUrl, token }) : null,
+      api: token ? createLeadsApi({ baseUrl, token, fetch }) : null,
       signIn(next) {
         window.localStorage.setItem(TOKEN_KEY, next);
         setToken(next);
@@ -35,7 +44,7 @@ export function AuthProvider({ children, baseUrl = '' }: { children: ReactNode; 
         setToken(null);
       },
     }),
-    [token, baseUrl],
+    [token, baseUrl, fetch],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

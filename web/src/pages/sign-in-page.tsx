@@ -4,7 +4,7 @@ import { useAuth } from '../auth.js';
 import { errorWords } from '../format.js';
 
 /** Asks for a bearer token and checks it against the API before keeping it. */
-export function SignInPage({ baseUrl = '' }: { baseUrl?: string }) {
+export function SignInPage({ baseUrl = '', fetch }: { baseUrl?: string; fetch?: typeof globalThis.fetch }) {
   const { signIn } = useAuth();
   const [token, setToken] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -15,7 +15,7 @@ export function SignInPage({ baseUrl = '' }: { baseUrl?: string }) {
     setBusy(true);
     setError(null);
     try {
-      await createLeadsApi({ baseUrl, token: token.trim() }).listCustomers({ limit: 1 });
+      await createLeadsApi({ baseUrl, token: token.trim(), fetch }).listCustomers({ limit: 1 });
       signIn(token.trim());
     } catch (caught) {
       setError(caught instanceof LeadsApiError ? errorWords(caught.code, caught.message) : String(caught));

@@ -1,0 +1,150 @@
+// @vitest-environment happy-dom
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { createElement as h } from 'react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { SyncRun } from '../../web/client/index.js';
+import { App } from '../../web/src/app.js';
+import { customerFixture, fakeApi, statusFixture, TOKEN, type FakeApi } from './fake-api.js';
+
+const base = 'http://leadsync.test';
+const run = (patch: Partial<SyncRun>): SyncRun => ({
+  id: 'run1',
+  customerId: 'c1',
+  trigger: 'schedule',
+  outcome: 'success',
+  startedAt: '2026-01-01T00:00:00.000Z',
+  finishedAt: '2026-01-01T00:00:01.000Z',
+  durationMs: 1000,
+  rowsProcessed: 10,
+  rowsInserted: 1,
+  rowsUpdated: 2,
+  rowsDeleted: 0,
+  rowsUnchanged: 7,
+  retryCount: 0,
+  error: null,
+  ...patch,
+});
+
+/** The main views in happy-dom, over an in-memory API and a pushed events stream. */
+describe('dashboard views', () => {
+  let api: FakeApi;
+  beforeEach(() => {
+    window.localStorage.clear();
+    window.location.hash = '#/';
+    api = fakeApi();
+    for (const [id, name] of [
+      ['c1', 'Acme'],
+      ['c2', 'Globex'],
+    ] as const) {
+      api.customers.set(id, customerFixture(id, name));
+      api.statuses.set(id, statusFixture(id));
+    }
+  });
+  afterEach(cleanup);
+
+  const signedIn = async (hash = '#/') => {
+    window.location.hash = hash;
+    window.localStorage.setItem('leadsync.token', TOKEN);
+    render(h(App, { baseUrl: base, fetch: api.fetch }));
+    await waitFor(() => expect(api.openStreams()).toBeGreaterThan(0));
+  };
+  const rowOf = (name: string) => screen.getByRole('link', { name }).closest('tr') as HTMLElement;
+
+  it('signs in with a token, refusing a wrong one in plain words, and signs out', async () => {
+    render(h(App, { baseUrl: base, fetch: api.fetch }));
+    const input = screen.getByLabelText('API token');
+    fireEvent.change(input, { target: { value: 'wrong-token-123456' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect((await screen.findByRole('alert')).textContent).toMatch(/token was not accepted/);
+    fireEvent.change(input, { target: { value: TOKEN } });
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    await screen.findByRole('link', { name: 'Globex' });
+    expect(window.localStorage.getItem('leadsync.token')).toBe(TOKEN);
+    fireEvent.click(screen.getByRole('button', { name: 'Sign out' }));
+    expect(await screen.findByLabelText('API token')).toBeTruthy();
+    expect(window.localStorage.getItem('leadsync.token')).toBeNull();
+  });
+
+  it('lists every customer, pauses one, filters by state and searches by name', async () => {
+    await signedIn();
+    await screen.findByRole('link', { name: 'Acme' });
+    fireEvent.click(within(rowOf('Globex')).getByRole('button', { name: 'Pause Globex' }));
+    await within(rowOf('Globex')).findByRole('button', { name: 'Resume Globex' });
+    fireEvent.click(screen.getByLabelText('Paused'));
+    await waitFor(() => expect(screen.queryByRole('link', { name: 'Acme' })).toBeNull());
+    expect(screen.getByRole('link', { name: 'Globex' })).toBeTruthy();
+    fireEvent.click(screen.getByLabelText('All'));
+    fireEvent.change(screen.getByLabelText('Search'), { target: { value: 'acm' } });
+    await waitFor(() => expect(screen.queryByRole('link', { name: 'Globex' })).toBeNull());
+    expect(screen.getByText('1 of 2 customers')).toBeTruthy();
+  });
+
+  it('moves the progress bar of one row from the events stream', async () => {
+    await signedIn();
+    await screen.findByRole('link', { name: 'Acme' });
+    const progress = { percent: 42, phase: 'applying', message: 'Writing batch 3' };
+    api.push('progress', { type: 'progress', customerId: 'c1', progress });
+    const bar = await within(rowOf('Acme')).findByRole('progressbar');
+    expect(bar.getAttribute('aria-valuenow')).toBe('42');
+    expect(within(rowOf('Acme')).getByText('Writing batch 3')).toBeTruthy();
+    expect(within(rowOf('Globex')).queryByRole('progressbar')).toBeNull();
+  });
+
+  it('shows a banner and a badge when a sync fails, without reloading', async () => {
+    await signedIn();
+    await screen.findByRole('link', { name: 'Acme' });
+    const lastError = { code: 'SHEET_NOT_PUBLIC', message: 'private' };
+    api.statuses.set('c1', statusFixture('c1', { status: 'failed', lastError }));
+    api.push('run-finished', { type: 'run-finished', customerId: 'c1', runId: 'r', outcome: 'failed' });
+    const banner = await screen.findByText(/Sync failed: Acme/);
+    expect(banner.closest('[role=alert]')?.textContent).toMatch(/SHEET_NOT_PUBLIC: The sheet is private/);
+    expect(screen.getByLabelText('1 notifications')).toBeTruthy();
+    await within(rowOf('Acme')).findByText('SHEET_NOT_PUBLIC');
+  });
+
+  it('shows a held run with what it would delete, and approves it', async () => {
+    api.runs.push(
+      run({
+        id: 'held',
+        outcome: 'needs_review',
+        pendingDeletes: 812,
+        error: { code: 'MASS_DELETE_HELD', message: 'held' },
+      }),
+    );
+    api.runs.push(run({ id: 'old', startedAt: '2025-12-31T00:00:00.000Z' }));
+    await signedIn('#/customers/c1');
+    await screen.findByRole('heading', { name: 'Acme' });
+    expect(await screen.findByText('812')).toBeTruthy();
+    expect(screen.getByText('75 %')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Approve deletion' }));
+    await screen.findByText(/Approved: a new sync is queued/);
+    expect(api.approved).toEqual(['held']);
+  });
+
+  it('checks a sheet before saving: header, mapped fields and rows, or why it cannot be read', async () => {
+    api.sheets.set('https://docs.google.com/private', {
+      code: 'SHEET_NOT_PUBLIC',
+      message: 'Sheet is not public',
+    });
+    api.sheets.set('https://docs.google.com/ok', {
+      sourceKind: 'google_export',
+      headerRow: 1,
+      headers: ['Name', 'Email'],
+      mappedFields: { fullName: 'Name', email: 'Email' },
+      identity: 'email',
+      rowCount: 4,
+      sample: [{ key: 'k', sheetRow: 2, values: { Name: 'Ann', Email: 'ann@x.io' } }],
+    });
+    await signedIn('#/customers/new');
+    await screen.findByRole('heading', { name: 'Add a customer' });
+    const link = screen.getByLabelText(/Google Sheet link/);
+    fireEvent.change(link, { target: { value: 'https://docs.google.com/private' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Check sheet' }));
+    expect((await screen.findByRole('alert')).textContent).toMatch(/The sheet is private/);
+    fireEvent.change(link, { target: { value: 'https://docs.google.com/ok' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Check sheet' }));
+    const result = await screen.findByRole('status', { name: 'Sheet check result' });
+    expect(result.textContent).toMatch(/4 lead rows/);
+    expect(within(result).getByText('ann@x.io')).toBeTruthy();
+  });
+});

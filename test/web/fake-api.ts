@@ -1,0 +1,162 @@
+import type { Customer, SheetCheck, SyncRun, SyncStatus } from '../../web/client/index.js';
+
+/**
+ * An in-memory stand-in for the API, for happy-dom view tests (the real API is covered by
+ * leads-api.test.ts; in-process Fastify cannot run under happy-dom's browser transforms).
+ * Answers like the real one: same paths, JSON shapes from the client's (server-derived) types,
+ * `{error: {code, message}}` bodies. The events stream is fed by `push`.
+ */
+export const TOKEN = 'view-test-token-0123456789';
+const at = '2026-01-01T00:00:00.000Z';
+
+export function customerFixture(id: string, name: string): Customer {
+  const schedule = { intervalMinutes: 10 };
+  return {
+    id,
+    name,
+    sheetUrl: `https://x.test/${id}.csv`,
+    sourceKind: 'csv_url',
+    schedule,
+    keyColumn: null,
+    dateOrder: 'DMY',
+    deleteThresholdPercent: 20,
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
+export function statusFixture(customerId: string, patch: Partial<SyncStatus> = {}): SyncStatus {
+  const metrics = {
+    syncDuration: 1200,
+    rowsProcessed: 10,
+    rowsInserted: 1,
+    rowsUpdated: 2,
+    rowsDeleted: 0,
+    errorCount: 0,
+    retryCount: 0,
+  };
+  return {
+    customerId,
+    status: 'success',
+    isPaused: false,
+    pausedReason: null,
+    isRunning: false,
+    lastSyncAt: at,
+    lastSuccessAt: at,
+    nextRunAt: null,
+    lastError: null,
+    progress: { percent: 0, phase: null, message: null },
+    metrics,
+    ...patch,
+  };
+}
+
+export interface FakeApi {
+  fetch: typeof fetch;
+  customers: Map<string, Customer>;
+  statuses: Map<string, SyncStatus>;
+  runs: SyncRun[];
+  sheets: Map<string, SheetCheck | { code: string; message: string }>;
+  approved: string[];
+  push(event: string, data: unknown): void;
+  openStreams(): number;
+}
+
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+const fail = (status: number, code: string, message: string) => json(status, { error: { code, message } });
+
+export function fakeApi(): FakeApi {
+  const streams = new Set<ReadableStreamDefaultController<Uint8Array>>();
+  const api: FakeApi = {
+    customers: new Map(),
+    statuses: new Map(),
+    runs: [],
+    sheets: new Map(),
+    approved: [],
+    push(event, data) {
+      const bytes = new TextEncoder().encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      for (const s of streams) s.enqueue(bytes);
+    },
+    openStreams: () => streams.size,
+    fetch: (async (input: string | URL | Request, init: RequestInit = {}) => {
+      const url = new URL(String(input));
+      const method = init.method ?? 'GET';
+      const auth = new Headers(init.headers).get('authorization');
+      if (auth !== `Bearer ${TOKEN}`) return fail(401, 'UNAUTHORIZED', 'The bearer token is not valid');
+      const id = url.searchParams.get('customerId') ?? '';
+      const route = `${method} ${url.pathname}`;
+      const status = api.statuses.get(id);
+      switch (route) {
+        case 'GET /api/leads/sync/events': {
+          let c!: ReadableStreamDefaultController<Uint8Array>;
+          const body = new ReadableStream<Uint8Array>({ start: (x) => void streams.add((c = x)) });
+          init.signal?.addEventListener('abort', () => streams.delete(c));
+          return new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream' } });
+        }
+        case 'GET /api/customers':
+          return json(200, { customers: [...api.customers.values()], nextCursor: null });
+        case 'GET /api/leads/sync/status/all':
+          return json(200, {
+            total: api.statuses.size,
+            statuses: [...api.statuses.values()],
+            nextCursor: null,
+          });
+        case 'GET /api/leads/sync/status':
+          return status ? json(200, status) : fail(404, 'CUSTOMER_NOT_FOUND', 'No customer');
+        case 'POST /api/leads/sync/pause':
+        case 'POST /api/leads/sync/resume': {
+          if (!status) return fail(404, 'CUSTOMER_NOT_FOUND', 'No customer');
+          const paused = route.endsWith('pause');
+          const next = {
+            ...status,
+            isPaused: paused,
+            status: paused ? 'paused' : 'success',
+            pausedReason: paused ? 'Paused by request' : null,
+          } as const;
+          api.statuses.set(id, next);
+          return json(200, next);
+        }
+        case 'POST /api/leads/sync/trigger':
+          return json(202, { runId: null, status: 'queued' });
+        case 'GET /api/leads/sync/runs':
+          return json(200, { runs: api.runs.filter((r) => r.customerId === id), nextCursor: null });
+        case 'GET /api/leads/sync/metrics':
+          return json(200, {
+            customerId: id,
+            totalSyncs: 4,
+            successfulSyncs: 3,
+            failedSyncs: 1,
+            successRate: 0.75,
+            errorRate: 0.25,
+            avgDurationMs: 900,
+            p95DurationMs: 1500,
+            rowsProcessed: 40,
+            rowsInserted: 4,
+            rowsUpdated: 8,
+            rowsDeleted: 0,
+            errors: 1,
+            retries: 0,
+          });
+        case 'POST /api/customers/validate-sheet': {
+          const { sheetUrl } = JSON.parse(String(init.body)) as { sheetUrl: string };
+          const sheet = api.sheets.get(sheetUrl);
+          if (!sheet) return fail(400, 'SHEET_URL_INVALID', 'Not a sheet link');
+          return 'code' in sheet ? fail(422, sheet.code, sheet.message) : json(200, sheet);
+        }
+      }
+      const customer = /^GET \/api\/customers\/([^/]+)$/.exec(route);
+      if (customer?.[1]) {
+        const c = api.customers.get(customer[1]);
+        return c ? json(200, c) : fail(404, 'CUSTOMER_NOT_FOUND', 'No customer');
+      }
+      const approve = /^POST \/api\/leads\/sync\/runs\/([^/]+)\/approve$/.exec(route);
+      if (approve?.[1]) {
+        api.approved.push(approve[1]);
+        return json(202, { runId: null, status: 'queued' });
+      }
+      return fail(404, 'NOT_FOUND', `No route ${route}`);
+    }) as typeof fetch,
+  };
+  return api;
+}
