@@ -17,6 +17,12 @@ const SQLITE_POLL_MS = 1000;
  * so a client needs no separate request to start.
  */
 export function registerEventRoutes(app: App, ctx: AppContext): void {
+  // An open stream never completes on its own, and the server's close waits for every response:
+  // without ending them, SIGTERM would hang as long as one dashboard is open.
+  const open = new Set<() => void>();
+  app.addHook('preClose', async () => {
+    for (const end of [...open]) end();
+  });
   app.get(
     '/api/leads/sync/events',
     {
@@ -64,10 +70,14 @@ export function registerEventRoutes(app: App, ctx: AppContext): void {
           }, SQLITE_POLL_MS),
         );
       }
-      request.raw.on('close', () => {
+      const end = () => {
+        if (!open.delete(end)) return;
         unsubscribe();
         for (const t of timers) clearInterval(t);
-      });
+        out.end();
+      };
+      open.add(end);
+      request.raw.on('close', end);
     },
   );
 }

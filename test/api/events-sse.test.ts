@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { buildApp } from '../../src/api/app.js';
 import { Worker } from '../../src/worker/worker.js';
 import { describeEachDialect } from '../helpers/databases.js';
 import { openEventStream, type ReceivedEvent } from '../service/sse-client.js';
@@ -86,6 +87,27 @@ describeEachDialect('sync events over SSE', (dialect) => {
     const anonymous = await openEventStream(url, 'wrong-token-0123456789');
     anonymous.close();
     expect(anonymous.status).toBe(401);
+  });
+
+  it('ends open streams when the server shuts down, so a graceful stop does not hang', async () => {
+    const id = await slowCustomer('Shutdown', 33);
+    const app = await buildApp({ db: h.t.db, dialect, config: h.config, bus: h.bus, metrics: h.metrics });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const port = (app.server.address() as AddressInfo).port;
+    const stream = await openEventStream(
+      `http://127.0.0.1:${port}/api/leads/sync/events?customerId=${id}`,
+      ADMIN_TOKEN,
+    );
+    try {
+      expect(stream.status).toBe(200);
+      const closed = await Promise.race([
+        app.close().then(() => 'closed'),
+        new Promise((resolve) => setTimeout(() => resolve('still open after 3 s'), 3000)),
+      ]);
+      expect(closed).toBe('closed');
+    } finally {
+      stream.close();
+    }
   });
 
   if (dialect === 'postgres') {
