@@ -7,8 +7,9 @@ import { defaultCli } from './sync-process.js';
 
 export const HELP = `npm run bench -- [options]
 
-  --quick                10,000 rows only, 2 runs: a smoke test in under a minute (prints, writes nothing)
-  --write                write docs/BENCHMARKS.md even with --quick
+  --quick                10,000 rows only, 2 runs: a smoke test in under a minute
+  --write                write docs/BENCHMARKS.md even though the run is partial (--quick, --sizes, --dialects)
+  --render FILE          only re-render docs/BENCHMARKS.md from a saved bench/results/*.json
   --sizes 500,10000      sheet sizes in rows (default 500,10000,100000,500000)
   --dialects sqlite,postgres   (default both)
   --runs N               runs per scenario (default 5, 3 for 500,000 rows)
@@ -25,7 +26,9 @@ export interface Options {
   runsFor: (rows: number) => number;
   runsLabel: string;
   quick: boolean;
+  /** Only a run of the whole matrix replaces docs/BENCHMARKS.md, unless --write. */
   write: boolean;
+  render: string | null;
   requirePostgres: boolean;
   pgUrl: string;
   cpuProf: Scenario | null;
@@ -39,8 +42,9 @@ export function parseOptions(argv: string[]): Options | 'help' {
     options: {
       quick: { type: 'boolean', default: false },
       write: { type: 'boolean', default: false },
+      render: { type: 'string' },
       sizes: { type: 'string' },
-      dialects: { type: 'string', default: 'sqlite,postgres' },
+      dialects: { type: 'string' },
       runs: { type: 'string' },
       'require-postgres': { type: 'boolean', default: false },
       'pg-url': {
@@ -57,7 +61,7 @@ export function parseOptions(argv: string[]): Options | 'help' {
   const sizes = (v.sizes ?? (v.quick ? '10000' : '500,10000,100000,500000'))
     .split(',')
     .map(positive('--sizes'));
-  const dialects = v.dialects.split(',').map((d) => {
+  const dialects = (v.dialects ?? 'sqlite,postgres').split(',').map((d) => {
     if (d !== 'sqlite' && d !== 'postgres') throw new Error(`--dialects: unknown dialect ${d}`);
     return d;
   });
@@ -70,7 +74,8 @@ export function parseOptions(argv: string[]): Options | 'help' {
     runsFor: (rows) => fixedRuns ?? (rows >= 500_000 ? 3 : 5),
     runsLabel: fixedRuns ? `${fixedRuns} per scenario` : '5 per scenario (3 at 500,000 rows)',
     quick: v.quick,
-    write: v.write || !v.quick,
+    write: v.write || (!v.quick && v.sizes === undefined && v.dialects === undefined),
+    render: v.render ? path.resolve(v.render) : null,
     requirePostgres: v['require-postgres'],
     pgUrl: v['pg-url'].replace(/\/+$/, ''),
     cpuProf: v['cpu-prof'] ? scenario : null,

@@ -30,6 +30,11 @@ const spread = (s: Stats): string => (s.n > 1 ? ` (${time(s.min)}–${time(s.max
 const num = (n: number): string => (Number.isFinite(n) ? n.toLocaleString('en-US') : '–');
 const x = (r: number): string => (Number.isFinite(r) ? `${r.toFixed(2)}×` : '–');
 const mark = (ok: boolean | null): string => (ok === null ? '–' : ok ? '✓' : '✗');
+const verdict = (j: T.Judged): string => {
+  if (j.met === null) return '–';
+  const failed = [...(j.met ? [] : ['ratio']), ...(j.rssMet ? [] : ['RSS'])];
+  return failed.length ? `✗ ${failed.join(', ')}` : '✓';
+};
 
 /** The results table: one row per size × dialect × scenario. */
 export function resultsTable(results: readonly ScenarioResult[]): string {
@@ -55,7 +60,7 @@ export function resultsTable(results: readonly ScenarioResult[]): string {
         `${writes} ${j.writesExact ? '✓' : `✗ want ${num(r.expectedWrites)}`}${db}`,
         Number.isFinite(r.peakRssMb) ? `${Math.round(r.peakRssMb)} MB` : '–',
         j.target,
-        mark(j.met),
+        verdict(j),
       ]),
     );
   }

@@ -25,11 +25,18 @@ import { startupOnce } from './sync-process.js';
 
 const PROFILE_DIR = path.join(DATA_DIR, 'prof');
 const OUTPUT = path.join(REPO_ROOT, 'docs', 'BENCHMARKS.md');
+const RESULTS_DIR = path.join(REPO_ROOT, 'bench', 'results');
 
 async function main(): Promise<number> {
   const opts = parseOptions(process.argv.slice(2));
   if (opts === 'help') {
     process.stdout.write(HELP);
+    return 0;
+  }
+  if (opts.render) {
+    const saved = JSON.parse(await readFile(opts.render, 'utf8')) as Report;
+    await writeFile(OUTPUT, markdown(saved));
+    console.error(`Wrote ${path.relative(REPO_ROOT, OUTPUT)} from ${opts.render}`);
     return 0;
   }
   ensureTools();
@@ -98,6 +105,7 @@ async function main(): Promise<number> {
   };
   const failures = results.flatMap((r) => r.errors.map((e) => `${r.dialect} ${r.rows} ${r.scenario}: ${e}`));
   printSummary(report, failures);
+  await saveResults(report);
   if (opts.write) {
     await mkdir(path.dirname(OUTPUT), { recursive: true });
     await writeFile(OUTPUT, markdown(report));
@@ -157,6 +165,14 @@ function printSummary(r: Report, failures: string[]): void {
   out.push(`Start-up (node bin/leadsync.js --version): ${time(r.startup.median)}`, ...r.notes);
   if (failures.length) out.push('', 'FAILED RUNS:', ...failures.map((f) => `  ${f}`));
   process.stdout.write(out.join('\n') + '\n');
+}
+
+/** Raw results (git-ignored), so the Markdown can be re-rendered with `--render` without re-running. */
+async function saveResults(report: Report): Promise<void> {
+  await mkdir(RESULTS_DIR, { recursive: true });
+  const file = path.join(RESULTS_DIR, `${report.env.date.replace(/[:]/g, '-')}.json`);
+  await writeFile(file, JSON.stringify(report, null, 2));
+  console.error(`Saved ${path.relative(REPO_ROOT, file)}`);
 }
 
 async function packageVersion(): Promise<string> {
