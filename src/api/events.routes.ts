@@ -51,6 +51,9 @@ export function registerEventRoutes(app: App, ctx: AppContext): void {
         'x-accel-buffering': 'no',
       });
       const send = (event: string, data: string) => out.write(`event: ${event}\ndata: ${data}\n\n`);
+      // Node sends the headers only with the first bytes: without this comment a stream of all
+      // customers stays silent (the client cannot tell it is connected) until the first event.
+      out.write(': connected\n\n');
       if (initial) send('status', initial);
       let last = initial;
       const unsubscribe = ctx.bus.subscribe((event: LeadsyncEvent) => {

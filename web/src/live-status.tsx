@@ -77,12 +77,13 @@ export function LiveStatusProvider({ children }: { children: ReactNode }) {
           void refresh(id);
       }
     };
-    const notifyOutcome = (status: SyncStatus | undefined, outcome: string) => {
-      if (!status) return;
-      const name = queryClient
-        .getQueryData<Map<string, { name: string }>>(['customers'])
-        ?.get(status.customerId)?.name;
-      const who = name ?? status.customerId;
+    const nameOf = async (customerId: string) => {
+      const cached = queryClient.getQueryData<Map<string, { name: string }>>(['customers'])?.get(customerId);
+      return cached?.name ?? (await api.getCustomer(customerId).catch(() => null))?.name ?? customerId;
+    };
+    const notifyOutcome = async (status: SyncStatus | undefined, outcome: string) => {
+      if (!status || (outcome !== 'failed' && outcome !== 'needs_review')) return;
+      const who = await nameOf(status.customerId);
       if (outcome === 'failed') {
         const e = status.lastError;
         push({
