@@ -21,9 +21,10 @@ describeEachDialect(
   (dialect) => {
     let h: Harness;
     let workers: LeadsyncProcess[] = [];
+    let env: Record<string, string> = {};
     beforeAll(async () => {
       h = await startHarness(dialect);
-      const env = {
+      env = {
         DATABASE_URL: h.t.url,
         GOOGLE_SHEETS_BASE_URL: h.google.baseUrl,
         GOOGLE_SHEETS_API_BASE_URL: h.google.apiBaseUrl,
@@ -186,6 +187,41 @@ describeEachDialect(
         unsubscribe();
         await admin.end();
       }
+    });
+
+    it('stops gracefully on SIGTERM mid-sync: run cancelled, lease released, run served again', async () => {
+      const alive = workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null);
+      expect(alive).toHaveLength(1);
+      const n = 901;
+      h.google.setSheet(sheetId(n), [{ gid: '0', title: 'Leads', csv: leadsCsv(5000) }]);
+      // A download of several seconds: the signal arrives while it is under way.
+      h.google.fault(sheetId(n), { slowBody: { chunkBytes: 2000, delayMs: 25 } }, { times: 1 });
+      const id = (await h.call('POST', '/api/customers', { name: 'Stopped', sheetUrl: link(n) })).json()
+        .id as string;
+      await until(
+        () => allRuns(id),
+        (r) => r.length === 1,
+      );
+      const stoppedAt = Date.now();
+      alive[0]!.child.kill('SIGTERM');
+      expect(await alive[0]!.exited).toBe(0);
+      expect(Date.now() - stoppedAt).toBeLessThan(LEASE_MS);
+      const [run] = await allRuns(id);
+      expect(run).toMatchObject({ outcome: 'cancelled', error: { code: 'SYNC_CANCELLED' } });
+      const state = await h.t.db
+        .selectFrom('lead_sync_states')
+        .select(['leaseOwner', 'pendingTrigger'])
+        .where('customerId', '=', id)
+        .executeTakeFirstOrThrow();
+      expect(state).toEqual({ leaseOwner: null, pendingTrigger: 'create' });
+      const next = await startLeadsync(['worker'], env);
+      workers.push(next);
+      const runs = await until(
+        () => allRuns(id),
+        (r) => r.length === 2 && r[1]!.outcome !== null,
+        20_000,
+      );
+      expect(runs[1]).toMatchObject({ trigger: 'create', outcome: 'success', workerId: next.workerId });
     });
   },
   ['postgres'],
