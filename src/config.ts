@@ -65,6 +65,27 @@ const schema = z.object({
   LEADSYNC_AUTO_PAUSE_FAILURES: intFrom(20, 1),
   /** LEADSYNC_BODY_LIMIT_BYTES: largest accepted request body. Default 1 MiB. */
   LEADSYNC_BODY_LIMIT_BYTES: intFrom(1024 * 1024, 1024),
+  // Notifications (webhooks and mail).
+  /** SMTP_URL: `smtp://user:pass@host:587` or `smtps://…`; mail is off when unset. Default none. */
+  SMTP_URL: z.url().optional(),
+  /** LEADSYNC_MAIL_FROM: the From address of notification mails. Default `leadsync@localhost`. */
+  LEADSYNC_MAIL_FROM: z.string().min(3).default('leadsync@localhost'),
+  /** LEADSYNC_NOTIFY_EMAILS: comma-separated recipients of customers without their own list. Default none. */
+  LEADSYNC_NOTIFY_EMAILS: list,
+  /** LEADSYNC_MAIL_EVERY_NTH_FAILURE: besides the first, every Nth failure in a row is mailed. Default 5. */
+  LEADSYNC_MAIL_EVERY_NTH_FAILURE: intFrom(5, 1),
+  /** LEADSYNC_MAIL_QUIET_MINUTES: at most one mail per customer this often; the rest is grouped. Default 30. */
+  LEADSYNC_MAIL_QUIET_MINUTES: intFrom(30),
+  /** LEADSYNC_PUBLIC_URL: the dashboard's address, for links in mails. Default `http://127.0.0.1:3000`. */
+  LEADSYNC_PUBLIC_URL: z.url().default('http://127.0.0.1:3000'),
+  /** LEADSYNC_WEBHOOK_TIMEOUT_MS: a delivery that takes longer counts as failed. Default 10000. */
+  LEADSYNC_WEBHOOK_TIMEOUT_MS: intFrom(10_000, 1),
+  /** LEADSYNC_WEBHOOK_RETRY_BASE_MS: first retry delay of a delivery, doubled each retry. Default 30000. */
+  LEADSYNC_WEBHOOK_RETRY_BASE_MS: intFrom(30_000, 1),
+  /** LEADSYNC_WEBHOOK_RETRY_MAX_MS: cap of one delivery retry delay. Default 3600000 (1 h). */
+  LEADSYNC_WEBHOOK_RETRY_MAX_MS: intFrom(3_600_000, 1),
+  /** LEADSYNC_NOTIFY_POLL_MS: how often the worker's dispatcher looks for events, deliveries and mails. Default 1000. */
+  LEADSYNC_NOTIFY_POLL_MS: intFrom(1000, 10),
 });
 
 export interface Config {
@@ -86,6 +107,23 @@ export interface Config {
   batchSize: number;
   /** Always set by loadConfig; optional so literal configs of tests that run no service stay short. */
   service?: ServiceConfig;
+  /** Always set by loadConfig; optional like `service`. */
+  notify?: NotifyConfig;
+}
+
+/** Webhook and mail options (see the schema above for each default). */
+export interface NotifyConfig {
+  /** Null: mail is off. */
+  smtpUrl: string | null;
+  mailFrom: string;
+  defaultRecipients: readonly string[];
+  mailEveryNthFailure: number;
+  mailQuietMinutes: number;
+  publicUrl: string;
+  webhookTimeoutMs: number;
+  webhookRetryBaseMs: number;
+  webhookRetryMaxMs: number;
+  pollMs: number;
 }
 
 /** Options of the API and worker processes (see the schema above for each default). */
@@ -151,6 +189,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       },
       bodyLimitBytes: e.LEADSYNC_BODY_LIMIT_BYTES,
     },
+    notify: {
+      smtpUrl: e.SMTP_URL ?? null,
+      mailFrom: e.LEADSYNC_MAIL_FROM,
+      defaultRecipients: e.LEADSYNC_NOTIFY_EMAILS,
+      mailEveryNthFailure: e.LEADSYNC_MAIL_EVERY_NTH_FAILURE,
+      mailQuietMinutes: e.LEADSYNC_MAIL_QUIET_MINUTES,
+      publicUrl: e.LEADSYNC_PUBLIC_URL.replace(/\/+$/, ''),
+      webhookTimeoutMs: e.LEADSYNC_WEBHOOK_TIMEOUT_MS,
+      webhookRetryBaseMs: e.LEADSYNC_WEBHOOK_RETRY_BASE_MS,
+      webhookRetryMaxMs: e.LEADSYNC_WEBHOOK_RETRY_MAX_MS,
+      pollMs: e.LEADSYNC_NOTIFY_POLL_MS,
+    },
   });
 }
 
@@ -165,4 +215,9 @@ function deepFreeze<T>(value: T): T {
 /** The service options of `config`, or every default when a literal config left them out. */
 export function serviceConfigOf(config: Readonly<Config>): Readonly<ServiceConfig> {
   return config.service ?? (loadConfig({}).service as ServiceConfig);
+}
+
+/** The notification options of `config`, or every default when a literal config left them out. */
+export function notifyConfigOf(config: Readonly<Config>): Readonly<NotifyConfig> {
+  return config.notify ?? (loadConfig({}).notify as NotifyConfig);
 }

@@ -80,6 +80,14 @@ export const ERROR_CODES = {
   LEAD_NOT_FOUND: { status: 404, retryable: false, message: 'No such lead' },
   CUSTOMER_EXISTS: { status: 409, retryable: false, message: 'A customer with that name already exists' },
   VALIDATION_FAILED: { status: 400, retryable: false, message: 'The request is not valid' },
+  // Notifications.
+  WEBHOOK_NOT_FOUND: { status: 404, retryable: false, message: 'No such webhook' },
+  WEBHOOK_URL_INVALID: { status: 400, retryable: false, message: 'The webhook URL is not a valid URL' },
+  WEBHOOK_URL_FORBIDDEN: {
+    status: 400,
+    retryable: false,
+    message: 'The webhook URL is not allowed (only https to public addresses, or allow-listed hosts)',
+  },
   // The HTTP service.
   UNAUTHORIZED: { status: 401, retryable: false, message: 'A valid bearer token is required' },
   NOT_FOUND: { status: 404, retryable: false, message: 'Not found' },

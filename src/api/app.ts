@@ -16,11 +16,13 @@ import { registerHealthRoutes } from './health.routes.js';
 import { LeadCache } from './lead-cache.js';
 import { registerLeadExportRoute } from './leads-export.routes.js';
 import { registerLeadRoutes } from './leads.routes.js';
+import { registerNotificationRoutes } from './notifications.routes.js';
 import { openApiInfo } from './openapi.js';
 import { RateLimiter } from './rate-limit.js';
 import { registerRunRoutes } from './runs.routes.js';
 import { registerStatusRoutes } from './status.routes.js';
 import { registerValidateSheetRoute } from './validate-sheet.routes.js';
+import { registerWebhookRoutes } from './webhooks.routes.js';
 
 /**
  * Builds the HTTP API on the given dependencies and never listens (service/server.ts does), so
@@ -67,6 +69,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerLeadExportRoute(app, ctx);
   registerCustomerRoutes(app, ctx);
   registerValidateSheetRoute(app, ctx);
+  registerWebhookRoutes(app, ctx);
+  registerNotificationRoutes(app, ctx);
   await registerDashboard(app);
   return app;
 }

@@ -1,13 +1,8 @@
 import { Type } from 'typebox';
 import { findCustomerById } from '../db/customers.repository.js';
 import { findRunById } from '../db/sync-runs.repository.js';
-import {
-  findRunningRunId,
-  findStatusRow,
-  pauseSync,
-  requestRun,
-  resumeSync,
-} from '../db/sync-status.repository.js';
+import { findRunningRunId, findStatusRow, requestRun } from '../db/sync-status.repository.js';
+import { pauseWithEvent, resumeWithEvent } from '../notify/customer-events.js';
 import { LeadsyncError } from '../errors.js';
 import { isId } from '../ids.js';
 import { nextRunOnResume } from '../worker/next-run.js';
@@ -77,7 +72,7 @@ export function registerControlRoutes(app: App, ctx: AppContext): void {
       const { customerId, reason } = request.query;
       assertCustomerVisible(request.scope, customerId);
       const why = reason?.trim() || 'Paused by request';
-      if (!(await pauseSync(ctx.db, customerId, why, ctx.clock()))) throw notFound(customerId);
+      if (!(await pauseWithEvent(ctx.db, customerId, why, ctx.clock()))) throw notFound(customerId);
       // A worker running this customer cancels at its next batch boundary.
       ctx.bus.publish({ type: 'paused', customerId, reason: why });
       return statusView(ctx, customerId);
@@ -103,7 +98,7 @@ export function registerControlRoutes(app: App, ctx: AppContext): void {
       if (!customer || !row) throw notFound(customerId);
       const now = ctx.clock();
       const lastSyncAt = row.lastSyncAt === null ? null : new Date(row.lastSyncAt);
-      await resumeSync(ctx.db, customerId, nextRunOnResume(customer.schedule, lastSyncAt, now), now);
+      await resumeWithEvent(ctx.db, customerId, nextRunOnResume(customer.schedule, lastSyncAt, now), now);
       ctx.bus.publish({ type: 'resumed', customerId });
       return statusView(ctx, customerId);
     },

@@ -7,6 +7,7 @@ import {
   updateCustomer,
   type CustomerPatch,
 } from '../db/customers.repository.js';
+import { mailTargetOf, setNotifyEmails } from '../db/mail-queue.repository.js';
 import { findStatusRow } from '../db/sync-status.repository.js';
 import { updateSyncState } from '../db/sync-states.repository.js';
 import { LeadsyncError } from '../errors.js';
@@ -62,7 +63,7 @@ export function registerCustomerRoutes(app: App, ctx: AppContext): void {
       assertCustomerVisible(request.scope, request.params.id);
       const customer = await findCustomerById(ctx.db, request.params.id);
       if (!customer) throw notFound(request.params.id);
-      return customer;
+      return { ...customer, notifyEmails: (await mailTargetOf(ctx.db, customer.id))?.notifyEmails ?? null };
     },
   );
 
@@ -77,7 +78,7 @@ export function registerCustomerRoutes(app: App, ctx: AppContext): void {
     },
     async (request, reply) => {
       assertAdmin(request.scope);
-      const { sheetUrl, schedule, ...rest } = request.body;
+      const { sheetUrl, schedule, notifyEmails = null, ...rest } = request.body;
       const link = checkSheetLink(sheetUrl, ctx.config);
       if (schedule) validateSchedule(schedule);
       const customer = await createCustomer(
@@ -93,9 +94,10 @@ export function registerCustomerRoutes(app: App, ctx: AppContext): void {
         },
         ctx.clock(),
       );
+      if (notifyEmails !== null) await setNotifyEmails(ctx.db, customer.id, notifyEmails);
       // createCustomer queued the first run; wake a worker now rather than at its next poll.
       ctx.bus.publish({ type: 'queued', customerId: customer.id, trigger: 'create' });
-      return reply.status(201).send(customer);
+      return reply.status(201).send({ ...customer, notifyEmails });
     },
   );
 
@@ -112,7 +114,7 @@ export function registerCustomerRoutes(app: App, ctx: AppContext): void {
     async (request) => {
       const { id } = request.params;
       assertCustomerVisible(request.scope, id);
-      const { sheetUrl, schedule, name, ...rest } = request.body;
+      const { sheetUrl, schedule, name, notifyEmails, ...rest } = request.body;
       const patch: CustomerPatch = { ...rest, ...(name !== undefined && { name: name.trim() }) };
       if (sheetUrl !== undefined) {
         const link = checkSheetLink(sheetUrl, ctx.config);
@@ -129,13 +131,14 @@ export function registerCustomerRoutes(app: App, ctx: AppContext): void {
       }
       const now = ctx.clock();
       const customer = await updateCustomer(ctx.db, id, patch, now);
+      if (notifyEmails !== undefined) await setNotifyEmails(ctx.db, id, notifyEmails);
       if (schedule !== undefined) {
         // The next run follows the new schedule, counted from the last sync.
         const row = await findStatusRow(ctx.db, id);
         const last = row?.lastSyncAt ? new Date(row.lastSyncAt) : null;
         await updateSyncState(ctx.db, id, { nextRunAt: nextRunOnResume(schedule, last, now) }, now);
       }
-      return customer;
+      return { ...customer, notifyEmails: (await mailTargetOf(ctx.db, id))?.notifyEmails ?? null };
     },
   );
 

@@ -24,6 +24,8 @@ export function openApiInfo(): SwaggerOptions {
         { name: 'leads', description: 'The synced leads' },
         { name: 'customers', description: 'Customers and their sheets' },
         { name: 'health', description: 'Probes and metrics (no token)' },
+        { name: 'webhooks', description: 'Webhooks and their deliveries (admin token)' },
+        { name: 'notifications', description: 'Recent events people act on, with unread state' },
       ],
     },
   };

@@ -128,6 +128,10 @@ const customerFields = {
   keyColumn: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 200 }))),
   dateOrder: Type.Optional(Type.Union([Type.Literal('DMY'), Type.Literal('MDY')])),
   deleteThresholdPercent: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
+  /** Who gets this customer's notification mails; null or absent: LEADSYNC_NOTIFY_EMAILS. */
+  notifyEmails: Type.Optional(
+    Nullable(Type.Array(Type.String({ format: 'email', maxLength: 320 }), { maxItems: 50 })),
+  ),
 };
 export const CustomerBody = Type.Object(customerFields, { additionalProperties: false });
 export const CustomerPatchBody = Type.Partial(Type.Object(customerFields), { additionalProperties: false });
@@ -142,6 +146,7 @@ export const CustomerSchema = Type.Object({
   keyColumn: Nullable(Type.String()),
   dateOrder: Type.String(),
   deleteThresholdPercent: Type.Integer(),
+  notifyEmails: Type.Optional(Nullable(Type.Array(Type.String()))),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });

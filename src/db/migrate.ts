@@ -3,6 +3,7 @@ import { Migrator, sql, type Kysely, type Migration } from 'kysely';
 import { dialectOf, isBusyError } from './dialect.js';
 import * as initial from './migrations/0001-initial.js';
 import * as service from './migrations/0002-service.js';
+import * as notifications from './migrations/0003-notifications.js';
 
 /**
  * Every migration, by name, in order. Imported rather than read from a folder so it works the
@@ -11,6 +12,7 @@ import * as service from './migrations/0002-service.js';
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0001-initial': initial,
   '0002-service': service,
+  '0003-notifications': notifications,
 });
 
 /** How often a SQLite migration that waited busy_timeout for another process's lock is tried again. */

@@ -5,6 +5,7 @@ import { createEventBus } from '../events/postgres-bus.js';
 import { buildApp } from '../api/app.js';
 import type { App } from '../api/context.js';
 import { Worker } from '../worker/worker.js';
+import { NotifyDispatcher } from '../notify/dispatcher.js';
 import { ensureAdminToken } from './admin-token.js';
 import { ServiceMetrics } from './metrics.js';
 
@@ -37,6 +38,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const metrics = new ServiceMetrics();
   let app: App | null = null;
   let worker: Worker | null = null;
+  let dispatcher: NotifyDispatcher | null = null;
   let url: string | null = null;
   try {
     if (options.api) {
@@ -78,6 +80,9 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         log: (m) => options.print(`worker: ${m}`),
       });
       worker.start();
+      // Worker processes also deliver the notification outbox (webhooks, mail).
+      dispatcher = new NotifyDispatcher({ db: handle.db, config, log: (m) => options.print(`notify: ${m}`) });
+      dispatcher.start();
       options.print(`leadsync worker ${worker.id} (concurrency ${service.worker.concurrency})`);
     }
   } catch (error) {
@@ -94,6 +99,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       (closing ??= (async () => {
         await app?.close();
         await worker?.close();
+        await dispatcher?.close();
         await bus.close();
         await handle.close();
       })()),

@@ -3,7 +3,8 @@ import type { Config } from '../config.js';
 import type { Database, RunTrigger } from '../db/database.js';
 import { findCustomerById, type Customer } from '../db/customers.repository.js';
 import { countLiveSheetLeads, loadLeadIndex } from '../db/leads-sync.repository.js';
-import { insertRun, type SyncRun } from '../db/sync-runs.repository.js';
+import type { SyncRun } from '../db/sync-runs.repository.js';
+import { startRun } from '../notify/run-events.js';
 import { getSyncState, updateSyncState } from '../db/sync-states.repository.js';
 import { LeadsyncError, toLeadsyncError } from '../errors.js';
 import { retryDelayMs, shouldRetry } from '../sources/backoff.js';
@@ -50,7 +51,7 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
   if (!customer) throw new LeadsyncError('CUSTOMER_NOT_FOUND', `No customer with id ${request.customerId}`);
   const state = await getSyncState(db, customer.id);
   const startedAt = clock();
-  const run = await insertRun(db, {
+  const run = await startRun(db, {
     customerId: customer.id,
     trigger: request.trigger,
     startedAt: startedAt.toISOString(),

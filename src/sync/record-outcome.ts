@@ -3,6 +3,8 @@ import type { Database, RunOutcome } from '../db/database.js';
 import { finishRun, findRunById, type SyncRun } from '../db/sync-runs.repository.js';
 import { getSyncState, updateSyncState } from '../db/sync-states.repository.js';
 import type { LeadsyncError } from '../errors.js';
+import { inTransaction } from '../db/repository-helpers.js';
+import { recordRunEvents } from '../notify/run-events.js';
 import type { SyncProgress } from './progress.js';
 
 export interface RunFigures {
@@ -52,7 +54,13 @@ export interface Ending {
  * Closes a run and updates the customer's state in one go (the caller passes a transaction
  * when the run also wrote leads, so leads, run and state commit together).
  */
-export async function recordEnding(db: Kysely<Database>, end: Ending): Promise<SyncRun> {
+export function recordEnding(db: Kysely<Database>, end: Ending): Promise<SyncRun> {
+  // One transaction even without lead writes: the run, the state and the notification events it
+  // causes (outbox, src/notify/run-events.ts) commit together or not at all.
+  return inTransaction(db, (trx) => writeEnding(trx, end));
+}
+
+async function writeEnding(db: Kysely<Database>, end: Ending): Promise<SyncRun> {
   const durationMs = end.finishedAt.getTime() - end.startedAt.getTime();
   const f = end.figures;
   await finishRun(db, end.runId, {
@@ -106,6 +114,7 @@ export async function recordEnding(db: Kysely<Database>, end: Ending): Promise<S
     },
     end.finishedAt,
   );
+  await recordRunEvents(db, end, previous);
   const run = await findRunById(db, end.runId);
   if (!run) throw new Error(`run ${end.runId} vanished while being recorded`);
   return run;

@@ -1,5 +1,6 @@
 import { findCustomerById, type Customer } from '../db/customers.repository.js';
-import { endClaim, reapUnfinishedRuns, type Claim } from '../db/scheduler.repository.js';
+import { reapUnfinishedRuns, type Claim } from '../db/scheduler.repository.js';
+import { endClaimWithEvents } from '../notify/customer-events.js';
 import type { SyncRun } from '../db/sync-runs.repository.js';
 import { getSyncState } from '../db/sync-states.repository.js';
 import { sourceForCustomer } from '../sync/customer-source.js';
@@ -98,7 +99,7 @@ async function giveBack(
       : null;
   // An interrupted approval (or manual run) is served again by whoever claims next.
   const requeue = stopped === 'shutdown';
-  await endClaim(ctx.db, customer.id, ctx.workerId, {
+  await endClaimWithEvents(ctx.db, customer.id, ctx.workerId, {
     // From the run's end, so a manual run pushes an interval schedule back by exactly one interval.
     nextRunAt: nextRunAfter(customer.schedule, finishedAt ? new Date(finishedAt) : now),
     requeue,

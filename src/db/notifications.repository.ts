@@ -1,0 +1,75 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './database.js';
+import { notifyDb } from './notify-database.js';
+import { toOutboxEvent, type OutboxEvent } from './outbox.repository.js';
+
+/**
+ * The dashboard's notification list: recent outbox events of the kinds people act on, and a read
+ * marker per reader. Event ids are time-ordered (UUIDv7), so "read up to an id" is `id <= marker`.
+ */
+export const NOTIFICATION_TYPES = [
+  'sync.failed',
+  'sync.needs_review',
+  'customer.paused',
+  'customer.resumed',
+  'customer.recovered',
+  'sheet.headers_changed',
+] as const;
+
+export async function listNotifications(
+  db: Kysely<Database>,
+  page: { limit: number; before?: string; customerId?: string },
+): Promise<OutboxEvent[]> {
+  let query = notifyDb(db)
+    .selectFrom('outbox_events')
+    .selectAll()
+    .where('type', 'in', NOTIFICATION_TYPES)
+    .orderBy('id', 'desc')
+    .limit(page.limit);
+  if (page.before !== undefined) query = query.where('id', '<', page.before);
+  if (page.customerId !== undefined) query = query.where('customerId', '=', page.customerId);
+  return (await query.execute()).map(toOutboxEvent);
+}
+
+export async function countUnread(
+  db: Kysely<Database>,
+  lastReadId: string | null,
+  customerId?: string,
+): Promise<number> {
+  let query = notifyDb(db)
+    .selectFrom('outbox_events')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('type', 'in', NOTIFICATION_TYPES);
+  if (lastReadId !== null) query = query.where('id', '>', lastReadId);
+  if (customerId !== undefined) query = query.where('customerId', '=', customerId);
+  return Number((await query.executeTakeFirstOrThrow()).n);
+}
+
+export async function findReadMarker(db: Kysely<Database>, reader: string): Promise<string | null> {
+  const row = await notifyDb(db)
+    .selectFrom('notification_reads')
+    .select('lastReadId')
+    .where('reader', '=', reader)
+    .executeTakeFirst();
+  return row?.lastReadId ?? null;
+}
+
+/** Moves the reader's marker to `upTo`, never backwards. */
+export async function markReadUpTo(
+  db: Kysely<Database>,
+  reader: string,
+  upTo: string,
+  now: Date,
+): Promise<void> {
+  const at = now.toISOString();
+  await notifyDb(db)
+    .insertInto('notification_reads')
+    .values({ reader, lastReadId: upTo, updatedAt: at })
+    .onConflict((oc) =>
+      oc
+        .column('reader')
+        .doUpdateSet({ lastReadId: upTo, updatedAt: at })
+        .where('notification_reads.lastReadId', '<', upTo),
+    )
+    .execute();
+}

@@ -1,0 +1,144 @@
+import type { Kysely, Updateable } from 'kysely';
+import { newId } from '../ids.js';
+import type { Database } from './database.js';
+import { notifyDb, type WebhookRow, type WebhooksTable } from './notify-database.js';
+
+/** A webhook as the API shows it: never with its secret (that is shown once, on create and rotate). */
+export interface Webhook {
+  id: string;
+  url: string;
+  events: string[];
+  customerId: string | null;
+  enabled: boolean;
+  disabledReason: string | null;
+  failingSince: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface WebhookWithSecret extends Webhook {
+  secret: string;
+}
+
+export interface NewWebhook {
+  url: string;
+  events: string[];
+  customerId: string | null;
+  enabled: boolean;
+  secret: string;
+}
+
+export type WebhookPatch = Partial<Omit<NewWebhook, 'secret'>>;
+
+export async function createWebhook(
+  db: Kysely<Database>,
+  input: NewWebhook,
+  now: Date,
+): Promise<WebhookWithSecret> {
+  const at = now.toISOString();
+  const row: WebhookRow = {
+    id: newId(now.getTime()),
+    url: input.url,
+    events: JSON.stringify(input.events),
+    customerId: input.customerId,
+    enabled: input.enabled ? 1 : 0,
+    secret: input.secret,
+    disabledReason: null,
+    failingSince: null,
+    createdAt: at,
+    updatedAt: at,
+  };
+  await notifyDb(db).insertInto('webhooks').values(row).execute();
+  return { ...toWebhook(row), secret: row.secret };
+}
+
+export async function findWebhook(db: Kysely<Database>, id: string): Promise<WebhookWithSecret | undefined> {
+  const row = await notifyDb(db).selectFrom('webhooks').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && { ...toWebhook(row), secret: row.secret };
+}
+
+/** Every webhook in creation order (a handful per installation, so no paging). */
+export async function listWebhooks(db: Kysely<Database>): Promise<Webhook[]> {
+  return (await notifyDb(db).selectFrom('webhooks').selectAll().orderBy('id').execute()).map(toWebhook);
+}
+
+/** The enabled webhooks, with secrets, for fanning out events. */
+export async function listEnabledWebhooks(db: Kysely<Database>): Promise<WebhookWithSecret[]> {
+  const rows = await notifyDb(db).selectFrom('webhooks').selectAll().where('enabled', '=', 1).execute();
+  return rows.map((row) => ({ ...toWebhook(row), secret: row.secret }));
+}
+
+/** Changes the given fields. Enabling clears the reason and the failure streak of an earlier disable. */
+export async function updateWebhook(
+  db: Kysely<Database>,
+  id: string,
+  patch: WebhookPatch & { secret?: string },
+  now: Date,
+): Promise<WebhookWithSecret | undefined> {
+  const set: Updateable<WebhooksTable> = { updatedAt: now.toISOString() };
+  if (patch.url !== undefined) set.url = patch.url;
+  if (patch.events !== undefined) set.events = JSON.stringify(patch.events);
+  if (patch.customerId !== undefined) set.customerId = patch.customerId;
+  if (patch.secret !== undefined) set.secret = patch.secret;
+  if (patch.enabled !== undefined) {
+    set.enabled = patch.enabled ? 1 : 0;
+    if (patch.enabled) Object.assign(set, { disabledReason: null, failingSince: null });
+  }
+  const row = await notifyDb(db)
+    .updateTable('webhooks')
+    .set(set)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+  return row && { ...toWebhook(row), secret: row.secret };
+}
+
+export async function deleteWebhook(db: Kysely<Database>, id: string): Promise<boolean> {
+  const result = await notifyDb(db).deleteFrom('webhooks').where('id', '=', id).executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+
+/** After a failed delivery: starts the failure streak, or disables the webhook when it began before `disableBefore`. */
+export async function recordWebhookFailure(
+  db: Kysely<Database>,
+  id: string,
+  now: Date,
+  disableBefore: Date,
+  reason: string,
+): Promise<{ disabled: boolean }> {
+  const ndb = notifyDb(db);
+  const at = now.toISOString();
+  await ndb
+    .updateTable('webhooks')
+    .set({ failingSince: at })
+    .where('id', '=', id)
+    .where('failingSince', 'is', null)
+    .execute();
+  const result = await ndb
+    .updateTable('webhooks')
+    .set({ enabled: 0, disabledReason: reason, updatedAt: at })
+    .where('id', '=', id)
+    .where('enabled', '=', 1)
+    .where('failingSince', '<=', disableBefore.toISOString())
+    .executeTakeFirst();
+  return { disabled: result.numUpdatedRows > 0n };
+}
+
+/** After a delivered event: the webhook works again. */
+export async function recordWebhookSuccess(db: Kysely<Database>, id: string): Promise<void> {
+  await notifyDb(db).updateTable('webhooks').set({ failingSince: null }).where('id', '=', id).execute();
+}
+
+function toWebhook(row: WebhookRow): Webhook {
+  return {
+    id: row.id,
+    url: row.url,
+    events: JSON.parse(row.events) as string[],
+    customerId: row.customerId,
+    enabled: row.enabled === 1,
+    disabledReason: row.disabledReason,
+    failingSince: row.failingSince,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}

@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { notifyDb } from '../../src/db/notify-database.js';
+import { claimUndispatched } from '../../src/db/outbox.repository.js';
+import { createWebhook } from '../../src/db/webhooks.repository.js';
+import { LeadsyncError } from '../../src/errors.js';
+import { NotifyDispatcher } from '../../src/notify/dispatcher.js';
+import { recordEnding, NO_FIGURES } from '../../src/sync/record-outcome.js';
+import { describeEachDialect, useTestDatabase } from '../helpers/databases.js';
+import { fakeSheetCustomer, ManualClock, notifyConfig, startReceiver, type Receiver } from './support.js';
+
+describeEachDialect('notification outbox', (dialect) => {
+  const t = useTestDatabase(dialect);
+  const config = notifyConfig();
+  const clock = new ManualClock();
+  let receiver: Receiver;
+  beforeAll(async () => {
+    receiver = await startReceiver([200]);
+    await createWebhook(
+      t.db,
+      { url: receiver.url, events: ['*'], customerId: null, enabled: true, secret: 's3cret' },
+      clock.read(),
+    );
+  });
+  afterAll(async () => receiver?.close());
+
+  const events = async (customerId?: string) => {
+    let query = notifyDb(t.db).selectFrom('outbox_events').select(['id', 'type', 'payload', 'dispatchedAt']);
+    if (customerId !== undefined) query = query.where('customerId', '=', customerId);
+    return query.orderBy('id').execute();
+  };
+  const dispatcher = (owner: string) =>
+    new NotifyDispatcher({ db: t.db, config, clock: clock.read, owner, mail: null });
+
+  it('commits sync.started and sync.completed with the run; a dispatcher started after a "crash" delivers each once', async () => {
+    const sheet = await fakeSheetCustomer(t, config, clock);
+    const run = await sheet.sync();
+    expect(run.outcome).toBe('success');
+    // The worker "died" right after the commit: no dispatcher ran, the events wait in the outbox.
+    const stored = await events();
+    expect(stored.map((e) => e.type)).toEqual(['sync.started', 'sync.completed']);
+    expect(stored.every((e) => e.dispatchedAt === null)).toBe(true);
+    expect(JSON.parse(stored[1]!.payload)).toMatchObject({
+      runId: run.id,
+      outcome: 'success',
+      leadsChanged: true,
+    });
+
+    const restarted = dispatcher('worker-after-restart');
+    await restarted.runOnce();
+    await restarted.runOnce();
+    expect(receiver.requests.map((r) => r.headers['x-leadsync-event'])).toEqual([
+      'sync.started',
+      'sync.completed',
+    ]);
+    expect(receiver.requests.map((r) => r.headers['x-leadsync-delivery'])).toEqual(stored.map((e) => e.id));
+    await dispatcher('another-worker').runOnce();
+    expect(receiver.requests).toHaveLength(2);
+  });
+
+  it('takes back the events of a dispatcher that died holding them, once its claim expires', async () => {
+    const sheet = await fakeSheetCustomer(t, config, clock, 'Beta');
+    receiver.requests.length = 0;
+    await sheet.sync();
+    const claimed = await claimUndispatched(t.db, 'dead-worker', {
+      limit: 10,
+      leaseMs: 60_000,
+      now: clock.read(),
+    });
+    expect(claimed).toHaveLength(2);
+    const survivor = dispatcher('survivor');
+    expect((await survivor.runOnce()).dispatched).toBe(0);
+    clock.advance(61_000);
+    expect((await survivor.runOnce()).dispatched).toBe(2);
+    expect(receiver.requests).toHaveLength(2);
+  });
+
+  it('writes no event when the ending transaction rolls back', async () => {
+    const sheet = await fakeSheetCustomer(t, config, clock, 'Gamma');
+    const before = (await events()).length;
+    const failure = new LeadsyncError('SHEET_NOT_PUBLIC');
+    const ending = {
+      customerId: sheet.customer.id,
+      runId: 'not-a-run',
+      outcome: 'failed' as const,
+      startedAt: clock.read(),
+      finishedAt: clock.read(),
+      figures: NO_FIGURES,
+      error: failure,
+      progress: { percent: 0, phase: 'fetching' as const, message: 'Fetching' },
+    };
+    await expect(
+      t.db.transaction().execute(async (trx) => {
+        await recordEnding(trx, ending).catch(() => undefined);
+        throw new Error('the database went away before the commit');
+      }),
+    ).rejects.toThrow('went away');
+    expect(await events()).toHaveLength(before);
+  });
+
+  it('says what a failure, a recovery and changed headers mean', async () => {
+    const sheet = await fakeSheetCustomer(t, config, clock, 'Delta');
+    await sheet.sync();
+    sheet.set(new LeadsyncError('SHEET_NOT_PUBLIC'));
+    clock.advance(60_000);
+    const firstFailure = await sheet.sync();
+    clock.advance(60_000);
+    await sheet.sync();
+    sheet.set('Name,E-mail,Phone\nAda,ada@example.com,123\n');
+    clock.advance(60_000);
+    const recovered = await sheet.sync();
+    const mine = await events(sheet.customer.id);
+    expect(mine.map((e) => e.type)).toEqual([
+      ...['sync.started', 'sync.completed'],
+      ...['sync.started', 'sync.failed', 'sync.started', 'sync.failed'],
+      ...['sync.started', 'sync.completed', 'customer.recovered', 'sheet.headers_changed'],
+    ]);
+    const payloads = mine.map((e) => ({ type: e.type, ...JSON.parse(e.payload) }));
+    expect(payloads.filter((p) => p.type === 'sync.failed')).toMatchObject([
+      { attempt: 1, error: { code: 'SHEET_NOT_PUBLIC' }, failingSince: firstFailure.finishedAt },
+      { attempt: 2, failingSince: firstFailure.finishedAt },
+    ]);
+    expect(payloads.find((p) => p.type === 'customer.recovered')).toMatchObject({
+      runId: recovered.id,
+      failedRuns: 2,
+      failingSince: firstFailure.finishedAt,
+    });
+    expect(payloads.find((p) => p.type === 'sheet.headers_changed')).toMatchObject({
+      added: ['Phone'],
+      removed: [],
+    });
+  });
+});
