@@ -24,15 +24,18 @@ export interface ProfileSummary {
   byArea: ProfileEntry[];
 }
 
-/** Sums self time per function (name + file) and per area; the newest profile in `dir`. */
-export async function summarizeLatestProfile(dir: string, topN = 15): Promise<ProfileSummary> {
+/**
+ * Sums self time per function (name + file) and per area, from the largest profile in `dir`:
+ * Node writes one per thread, and tsx's loader thread leaves a small second one beside the main one.
+ */
+export async function summarizeMainProfile(dir: string, topN = 15): Promise<ProfileSummary> {
   const files = (await readdir(dir)).filter((f) => f.endsWith('.cpuprofile'));
-  const withTimes = await Promise.all(
-    files.map(async (f) => ({ f, t: (await stat(path.join(dir, f))).mtimeMs })),
+  const sized = await Promise.all(
+    files.map(async (f) => ({ f, size: (await stat(path.join(dir, f))).size })),
   );
-  const newest = withTimes.sort((a, b) => b.t - a.t)[0];
-  if (!newest) throw new Error(`no .cpuprofile in ${dir}`);
-  const file = path.join(dir, newest.f);
+  const largest = sized.sort((a, b) => b.size - a.size)[0];
+  if (!largest) throw new Error(`no .cpuprofile in ${dir}`);
+  const file = path.join(dir, largest.f);
   const profile = JSON.parse(await readFile(file, 'utf8')) as CpuProfile;
   return summarize(profile, file, topN);
 }

@@ -10,7 +10,7 @@ import { describeEnvironment, ensureTools, loadWarning } from './environment.js'
 import { startExportServer } from './export-server.js';
 import { stats } from './measure.js';
 import { HELP, parseOptions, type Options } from './options.js';
-import { summarizeLatestProfile } from './profile.js';
+import { summarizeMainProfile } from './profile.js';
 import {
   markdown,
   SCENARIO_LABEL,
@@ -142,7 +142,7 @@ async function cleanLeftovers(pgUrl: string | null): Promise<void> {
 
 async function readProfile(opts: Options, dialect: Dialect | undefined, rows: number, notes: string[]) {
   try {
-    const summary = await summarizeLatestProfile(PROFILE_DIR);
+    const summary = await summarizeMainProfile(PROFILE_DIR);
     return {
       label: `${SCENARIO_LABEL[opts.cpuProf ?? 'full']}, ${rows.toLocaleString('en-US')} rows, ${dialect}`,
       summary,
