@@ -45,10 +45,10 @@ export async function launchChromium(): Promise<Browser> {
 }
 
 /** Saves a full-page screenshot under test-results/screenshots/ (git-ignored) and returns its path. */
-export async function screenshot(page: Page, name: string): Promise<string> {
+export async function screenshot(page: Page, name: string, options = { fullPage: true }): Promise<string> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const path = new URL(`${name}.png`, SCREENSHOTS).pathname;
-  await page.screenshot({ path, fullPage: true });
+  await page.screenshot({ path, fullPage: options.fullPage });
   return path;
 }
 

@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { lazy, Suspense } from 'react';
 import { ProgressBar } from '../components/progress-bar.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { SyncControls } from '../components/sync-controls.js';
@@ -7,9 +8,11 @@ import { errorWords, relativeTime } from '../format.js';
 import { useStatus } from '../live-status.js';
 import { href } from '../router.js';
 import { MetricsPanel } from './metrics-panel.js';
-import { RunCharts } from './run-charts.js';
 import { RunHistory } from './run-history.js';
 import { ScheduleForm } from './schedule-form.js';
+
+/** The charts pull in recharts (most of the bundle): loaded with the first customer page, not the overview. */
+const RunCharts = lazy(() => import('./run-charts.js').then((m) => ({ default: m.RunCharts })));
 
 /** Runs shown in the charts and the history table. */
 const RUNS = 50;
@@ -66,7 +69,9 @@ export function CustomerPage({ id }: { id: string }) {
       <h2>Figures</h2>
       <MetricsPanel status={status} metrics={metrics.data} />
       <h2>History</h2>
-      {runs.data ? <RunCharts runs={runs.data.runs} /> : <p aria-busy="true">Loading runs…</p>}
+      <Suspense fallback={<p aria-busy="true">Loading charts…</p>}>
+        {runs.data ? <RunCharts runs={runs.data.runs} /> : <p aria-busy="true">Loading runs…</p>}
+      </Suspense>
       <h2>Runs</h2>
       {runs.data && <RunHistory runs={runs.data.runs} customerId={id} />}
       <h2>Schedule and options</h2>

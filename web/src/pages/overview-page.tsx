@@ -1,8 +1,11 @@
-import { useDeferredValue, useMemo, useState } from 'react';
+import { startTransition, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { useCustomerNames, useLive, useStatusListVersion } from '../live-status.js';
 import { href } from '../router.js';
 import { FILTERS, filterRows, type Filter } from './overview-filter.js';
 import { OverviewRow } from './overview-row.js';
+
+/** Rows in the first paint; the rest follow in a transition, so 1,000 customers show at once. */
+const FIRST_ROWS = 60;
 
 /** Every customer in one live table, with filters and search. */
 export function OverviewPage() {
@@ -17,6 +20,11 @@ export function OverviewPage() {
     // `version` stands for the store's contents (it changes whenever a filter could change).
     [store, version, customers.data, filter, deferredSearch],
   );
+
+  const [shown, setShown] = useState(FIRST_ROWS);
+  useEffect(() => {
+    if (rows.length > shown) startTransition(() => setShown(Number.POSITIVE_INFINITY));
+  }, [rows.length, shown]);
 
   if (loadError) return <p role="alert">Could not load the statuses: {loadError.message}</p>;
   if (!loaded) return <p aria-busy="true">Loading customers…</p>;
@@ -85,7 +93,7 @@ export function OverviewPage() {
                   </tr>
                 </thead>
                 <tbody>
-                  {rows.map((r) => (
+                  {rows.slice(0, shown).map((r) => (
                     <OverviewRow key={r.id} id={r.id} name={r.name} />
                   ))}
                 </tbody>
