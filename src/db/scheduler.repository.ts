@@ -7,7 +7,8 @@ import { ERROR_CODES } from '../errors.js';
 /**
  * The worker's side of lead_sync_states: claiming due customers, and giving them back with
  * their next run time. A customer is due when it is not paused, nobody holds a live lease, and
- * either a run was asked for (`pendingTrigger`) or its `nextRunAt` has passed.
+ * either a run was asked for (`pendingTrigger`), a dead worker left its claimed run unfinished
+ * (`claimedTrigger`), or its `nextRunAt` has passed.
  */
 export interface Claim {
   customerId: string;
@@ -35,8 +36,23 @@ export async function claimDueCustomers(
     .select('customerId')
     .where('isPaused', '=', 0)
     .where((eb) => eb.or([eb('leaseExpiresAt', 'is', null), eb('leaseExpiresAt', '<=', at)]))
-    .where((eb) => eb.or([eb('pendingTrigger', 'is not', null), eb('nextRunAt', '<=', at)]))
-    .orderBy((eb) => eb.case().when('pendingTrigger', 'is not', null).then(0).else(1).end())
+    // A claimedTrigger under an expired lease is a dead worker's run: due at once, or a manual or
+    // approval run asked for between schedules would wait for the next scheduled time.
+    .where((eb) =>
+      eb.or([
+        eb('pendingTrigger', 'is not', null),
+        eb('claimedTrigger', 'is not', null),
+        eb('nextRunAt', '<=', at),
+      ]),
+    )
+    .orderBy((eb) =>
+      eb
+        .case()
+        .when(eb.or([eb('pendingTrigger', 'is not', null), eb('claimedTrigger', 'is not', null)]))
+        .then(0)
+        .else(1)
+        .end(),
+    )
     .orderBy('nextRunAt')
     .limit(options.limit);
   if (traitsOf(db).supportsSkipLocked) due = due.forUpdate().skipLocked();

@@ -1,0 +1,92 @@
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { claimDueCustomers } from '../../src/db/scheduler.repository.js';
+import { insertRun, listRuns } from '../../src/db/sync-runs.repository.js';
+import { Worker } from '../../src/worker/worker.js';
+import { leadsCsv, sheetId, startHarness, type Harness } from '../api/harness.js';
+import { describeEachDialect } from '../helpers/databases.js';
+import { until } from '../service/until.js';
+
+const link = (n: number) => `https://docs.google.com/spreadsheets/d/${sheetId(n)}/edit#gid=0`;
+const LEASE_MS = 300;
+
+/**
+ * A worker that dies after claiming leaves a claimed trigger and an open run behind. Whoever
+ * claims next must serve that trigger as soon as the lease has expired, not at the next
+ * scheduled time, and close the dead run. (The kill -9 test in test/service does this with real
+ * processes for a first run; here the run is one asked for between schedules.)
+ */
+describeEachDialect('recovering from a dead worker', (dialect) => {
+  let h: Harness;
+  let worker: Worker | null = null;
+  beforeAll(async () => {
+    h = await startHarness(dialect);
+  });
+  afterEach(async () => {
+    await worker?.close();
+    worker = null;
+  });
+  afterAll(async () => h?.close());
+
+  const startWorker = () => {
+    worker = new Worker({
+      db: h.t.db,
+      config: h.config,
+      bus: h.bus,
+      metrics: h.metrics,
+      concurrency: 2,
+      pollIntervalMs: 20,
+      leaseMs: LEASE_MS,
+      autoPauseFailures: 20,
+    });
+    worker.start();
+  };
+
+  for (const trigger of ['manual', 'approval'] as const) {
+    it(`serves a ${trigger} run whose worker died once the lease expires, and closes the dead run`, async () => {
+      const n = trigger === 'manual' ? 41 : 42;
+      h.google.setSheet(sheetId(n), [{ gid: '0', title: 'Leads', csv: leadsCsv(5) }]);
+      const id = (
+        await h.call('POST', '/api/customers', { name: `Dead ${trigger}`, sheetUrl: link(n) })
+      ).json().id as string;
+      startWorker();
+      await until(
+        async () => (await h.call('GET', `/api/leads/sync/status?customerId=${id}`)).json(),
+        (s) => s.status === 'success',
+      );
+      await worker!.close();
+      worker = null;
+
+      // A worker asked to run between schedules claims the customer, starts its run and dies.
+      if (trigger === 'manual') await h.call('POST', `/api/leads/sync/trigger?customerId=${id}`);
+      else
+        await h.t.db
+          .updateTable('lead_sync_states')
+          .set({ pendingTrigger: 'approval' })
+          .where('customerId', '=', id)
+          .execute();
+      const claimedAt = new Date();
+      const claims = await claimDueCustomers(h.t.db, 'dead-worker', {
+        leaseMs: LEASE_MS,
+        limit: 10,
+        now: claimedAt,
+      });
+      expect(claims).toEqual([{ customerId: id, trigger }]);
+      const dead = await insertRun(h.t.db, {
+        customerId: id,
+        trigger,
+        startedAt: claimedAt.toISOString(),
+        workerId: 'dead-worker',
+      });
+
+      startWorker();
+      const runs = await until(
+        () => listRuns(h.t.db, { customerId: id, limit: 10 }),
+        (r) => r.length === 3 && r[0]!.outcome !== null,
+        5_000,
+      );
+      expect(runs[1]).toMatchObject({ id: dead.id, outcome: 'failed', error: { code: 'WORKER_LOST' } });
+      expect(runs[0]).toMatchObject({ trigger, outcome: 'unchanged' });
+      expect(Date.parse(runs[0]!.startedAt)).toBeGreaterThanOrEqual(claimedAt.getTime() + LEASE_MS);
+    });
+  }
+});
