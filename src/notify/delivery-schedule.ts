@@ -7,8 +7,9 @@ export const WEBHOOK_DISABLE_AFTER_MS = 24 * 60 * 60 * 1000;
 
 /**
  * When to try a failed delivery again, or null to give up: exponential backoff with equal
- * jitter (the sources' schedule: base·2^(attempt-1), capped, half of it random), as long as the
- * next try still falls within 24 hours of the delivery's creation.
+ * jitter (the sources' schedule: base·2^(attempt-1), capped, half of it random). The last try is
+ * made exactly 24 hours after the delivery was queued, so a receiver that failed all along has
+ * failed for a full day when the delivery is given up (and its webhook is then disabled).
  */
 export function nextDeliveryAttempt(
   attemptsMade: number,
@@ -17,7 +18,8 @@ export function nextDeliveryAttempt(
   policy: BackoffPolicy,
   random: () => number,
 ): Date | null {
+  const deadline = createdAt.getTime() + DELIVERY_GIVE_UP_MS;
+  if (now.getTime() >= deadline) return null;
   const delay = retryDelayMs(attemptsMade, { retryAfterSeconds: undefined }, policy, random);
-  const next = new Date(now.getTime() + delay);
-  return next.getTime() - createdAt.getTime() > DELIVERY_GIVE_UP_MS ? null : next;
+  return new Date(Math.min(now.getTime() + delay, deadline));
 }

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { notifyDb } from '../../src/db/notify-database.js';
 import { claimUndispatched } from '../../src/db/outbox.repository.js';
+import { claimDueCustomers } from '../../src/db/scheduler.repository.js';
+import { endClaimWithEvents } from '../../src/notify/customer-events.js';
 import { createWebhook } from '../../src/db/webhooks.repository.js';
 import { LeadsyncError } from '../../src/errors.js';
 import { NotifyDispatcher } from '../../src/notify/dispatcher.js';
@@ -128,5 +130,21 @@ describeEachDialect('notification outbox', (dialect) => {
       added: ['Phone'],
       removed: [],
     });
+  });
+
+  it('writes customer.paused (automatic) with the worker’s automatic pause', async () => {
+    const sheet = await fakeSheetCustomer(t, config, clock, 'Epsilon');
+    const claims = await claimDueCustomers(t.db, 'w1', { leaseMs: 60_000, limit: 100, now: clock.read() });
+    expect(claims.map((c) => c.customerId)).toContain(sheet.customer.id);
+    const reason = 'Paused automatically after 20 failed syncs in a row';
+    await endClaimWithEvents(t.db, sheet.customer.id, 'w1', {
+      nextRunAt: clock.read(),
+      requeue: false,
+      autoPauseReason: reason,
+      now: clock.read(),
+    });
+    const [paused] = await events(sheet.customer.id);
+    expect(paused).toMatchObject({ type: 'customer.paused' });
+    expect(JSON.parse(paused!.payload)).toEqual({ reason: 'automatic', message: reason });
   });
 });
