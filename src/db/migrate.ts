@@ -4,6 +4,7 @@ import { dialectOf, isBusyError } from './dialect.js';
 import * as initial from './migrations/0001-initial.js';
 import * as service from './migrations/0002-service.js';
 import * as notifications from './migrations/0003-notifications.js';
+import * as leadSyncIndex from './migrations/0004-lead-sync-index.js';
 
 /**
  * Every migration, by name, in order. Imported rather than read from a folder so it works the
@@ -13,6 +14,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0001-initial': initial,
   '0002-service': service,
   '0003-notifications': notifications,
+  '0004-lead-sync-index': leadSyncIndex,
 });
 
 /** How often a SQLite migration that waited busy_timeout for another process's lock is tried again. */
