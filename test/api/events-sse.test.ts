@@ -121,7 +121,7 @@ describeEachDialect('sync events over SSE', (dialect) => {
         LEADSYNC_ALLOW_HOSTS: '127.0.0.1',
         LEADSYNC_FETCH_RETRIES: '0',
         LEADSYNC_POLL_INTERVAL_MS: '50',
-        LEADSYNC_LEASE_MS: '1500',
+        LEADSYNC_LEASE_MS: '3000',
       });
       try {
         await until(
