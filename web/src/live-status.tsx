@@ -1,5 +1,13 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { createContext, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
+import {
+  createContext,
+  useContext,
+  useEffect,
+  useMemo,
+  useState,
+  useSyncExternalStore,
+  type ReactNode,
+} from 'react';
 import type { SyncEvent, SyncStatus } from '../client/index.js';
 import { useApi } from './auth.js';
 import { errorWords } from './format.js';
@@ -111,7 +119,9 @@ export function LiveStatusProvider({ children }: { children: ReactNode }) {
     };
   }, [api, store, queryClient, push]);
 
-  return <LiveContext.Provider value={{ store, ...state }}>{children}</LiveContext.Provider>;
+  // Memoised: a new notice re-renders this provider, which must not re-render every row.
+  const value = useMemo(() => ({ store, ...state }), [store, state]);
+  return <LiveContext.Provider value={value}>{children}</LiveContext.Provider>;
 }
 
 export function useLive(): Live {

@@ -42,11 +42,11 @@ export function RunCharts({ runs }: { runs: SyncRun[] }) {
             <YAxis fontSize={11} />
             <Tooltip />
             <Line
-              type="monotone"
+              type="linear"
               dataKey="seconds"
               name="Duration (s)"
               stroke="#1d4ed8"
-              dot={false}
+              dot
               isAnimationActive={false}
             />
           </LineChart>

@@ -52,7 +52,7 @@ export function RunHistory({ runs, customerId }: { runs: SyncRun[]; customerId: 
                     <button
                       type="button"
                       className="primary"
-                      disabled={approve.isPending}
+                      disabled={approve.isPending || approve.isSuccess}
                       onClick={() => approve.mutate(run.id)}
                     >
                       Approve deletion
