@@ -65,11 +65,11 @@ export async function claimPendingMail(
   return rows.map(toOutboxEvent).sort((a, b) => a.id.localeCompare(b.id));
 }
 
-/** Ends a claim: `sent`/`skipped` for good, or `pending` again when sending failed. */
+/** Ends a claim: `sent` or `skipped` (nobody to tell). */
 export async function finishMail(
   db: Kysely<Database>,
   eventIds: readonly string[],
-  state: 'sent' | 'skipped' | 'pending',
+  state: 'sent' | 'skipped',
   now: Date,
 ): Promise<void> {
   if (eventIds.length === 0) return;
@@ -79,7 +79,7 @@ export async function finishMail(
       mailState: state,
       claimedBy: null,
       claimExpiresAt: null,
-      mailedAt: state === 'pending' ? null : now.toISOString(),
+      mailedAt: now.toISOString(),
     })
     .where('id', 'in', eventIds)
     .execute();

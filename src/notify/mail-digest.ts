@@ -27,7 +27,7 @@ const MAIL_LEASE_MS = 5 * 60 * 1000;
 
 /**
  * Sends one grouped mail to each customer whose events wait and whose last mail is older than
- * the quiet period. Returns how many mails went out. A failed send puts the events back.
+ * the quiet period. Returns how many mails went out. A failed send is retried after MAIL_LEASE_MS.
  */
 export async function sendDueMails(deps: MailDeps): Promise<number> {
   let sent = 0;
@@ -50,8 +50,9 @@ export async function sendDueMails(deps: MailDeps): Promise<number> {
       await finishMail(deps.db, ids, 'sent', now);
       sent++;
     } catch (error) {
+      // The events stay claimed: when the claim expires (MAIL_LEASE_MS) the mail is tried again,
+      // which paces retries against a broken SMTP server instead of trying every poll.
       deps.log(`mail about ${customerId} failed: ${(error as Error).message}`);
-      await finishMail(deps.db, ids, 'pending', now);
     }
   }
   return sent;

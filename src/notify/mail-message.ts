@@ -39,7 +39,7 @@ function headline(event: OutboxEvent): string {
     case 'customer.paused':
       return 'syncing was paused after repeated failures';
     case 'sync.needs_review':
-      return `a sync would delete ${String(p.pendingDeletes)} leads and waits for approval`;
+      return `a sync would delete ${count(p.pendingDeletes, 'lead')} and waits for approval`;
     case 'sync.failed':
       return `syncing fails since ${when(p.failingSince)} (${errorOf(p).code})`;
     default:
@@ -56,11 +56,11 @@ function describe(event: OutboxEvent): string {
       return `${at}: sync failed (${ordinal(Number(p.attempt))} failure in a row, failing since ${when(p.failingSince)}). ${code}: ${plain(code)}. Details: ${message}`;
     }
     case 'sync.needs_review':
-      return `${at}: a sync would delete ${String(p.pendingDeletes)} of ${String(p.liveLeads ?? '?')} leads; nothing was deleted. Approve the run on the customer page if the sheet is right.`;
+      return `${at}: a sync would delete ${String(p.pendingDeletes)} of ${count(p.liveLeads, 'lead')}; nothing was deleted. Approve the run on the customer page if the sheet is right.`;
     case 'customer.paused':
       return `${at}: syncing was paused automatically. ${String(p.message)}. Resume it on the customer page once the sheet is fixed.`;
     case 'customer.recovered':
-      return `${at}: the sync works again after ${String(p.failedRuns)} failed runs${p.failingSince ? ` (failing since ${when(p.failingSince)})` : ''}.`;
+      return `${at}: the sync works again after ${count(p.failedRuns, 'failed run')}${p.failingSince ? ` (failing since ${when(p.failingSince)})` : ''}.`;
     default:
       return `${at}: ${event.type}`;
   }
@@ -86,4 +86,9 @@ function when(value: unknown): string {
 function ordinal(n: number): string {
   const suffix = n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
   return `${n}${suffix}`;
+}
+
+function count(value: unknown, noun: string): string {
+  const n = Number(value);
+  return Number.isFinite(n) ? `${n} ${noun}${n === 1 ? '' : 's'}` : `? ${noun}s`;
 }

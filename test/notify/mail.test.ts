@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { setNotifyEmails } from '../../src/db/mail-queue.repository.js';
+import { claimDueCustomers } from '../../src/db/scheduler.repository.js';
+import { endClaimWithEvents } from '../../src/notify/customer-events.js';
 import { LeadsyncError } from '../../src/errors.js';
 import { NotifyDispatcher } from '../../src/notify/dispatcher.js';
 import { describeEachDialect, useTestDatabase } from '../helpers/databases.js';
@@ -70,7 +72,29 @@ describeEachDialect('notification mail', (dialect) => {
     expect(mails).toHaveLength(2);
     expect(mails.map((m) => m.to)).toEqual([['sales@beta.example'], ['sales@beta.example']]);
     expect(mails[1]!.subject).toBe('[leadsync] Beta Ltd: syncing works again');
-    expect(mails[1]!.text).toMatch(/works again after 1 failed runs/);
+    expect(mails[1]!.text).toMatch(/works again after 1 failed run/);
+  });
+
+  it('mails a held mass delete and an automatic pause', async () => {
+    const sheet = await sheetOf('Delta Inc');
+    await sheet.sync();
+    sheet.set('Name,Email\n');
+    clock.advance(MINUTE);
+    expect((await sheet.sync()).outcome).toBe('needs_review');
+    await dispatcher.runOnce();
+    const [held] = mailsAbout('Delta Inc');
+    expect(held?.subject).toBe('[leadsync] Delta Inc: a sync would delete 1 lead and waits for approval');
+    expect(held?.text).toMatch(/nothing was deleted/);
+
+    clock.advance(31 * MINUTE);
+    await claimDueCustomers(t.db, 'w1', { leaseMs: 60_000, limit: 1000, now: clock.read() });
+    const reason = 'Paused automatically after 20 failed syncs in a row (last: SHEET_TIMEOUT)';
+    const ending = { nextRunAt: clock.read(), requeue: false, autoPauseReason: reason, now: clock.read() };
+    await endClaimWithEvents(t.db, sheet.customer.id, 'w1', ending);
+    await dispatcher.runOnce();
+    const paused = mailsAbout('Delta Inc')[1];
+    expect(paused?.subject).toBe('[leadsync] Delta Inc: syncing was paused after repeated failures');
+    expect(paused?.text).toContain(reason);
   });
 
   it('sends nothing for successful runs', async () => {
