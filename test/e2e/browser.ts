@@ -52,9 +52,14 @@ export async function screenshot(page: Page, name: string, options = { fullPage:
   return path;
 }
 
-/** Copies a screenshot to docs/images/ (committed, shown in the README). */
+/**
+ * Copies a screenshot to docs/images/ (committed, shown in the README) when it is missing or
+ * when UPDATE_SCREENSHOTS=1, so an ordinary test run leaves the working tree clean.
+ */
 export function publishScreenshot(path: string, name: string): void {
   const dir = new URL('docs/images/', ROOT);
+  const target = new URL(`${name}.png`, dir);
+  if (existsSync(target) && process.env.UPDATE_SCREENSHOTS !== '1') return;
   mkdirSync(dir, { recursive: true });
-  copyFileSync(path, new URL(`${name}.png`, dir));
+  copyFileSync(path, target);
 }

@@ -51,7 +51,7 @@ describe.runIf(chromiumAvailable())('dashboard in the browser', () => {
     await page.getByText('20,000 lead rows').waitFor();
     await screenshot(page, '02-add-customer');
     // The first sync starts on save: serve it slowly so the bar has time to move.
-    s.google.fault(big, { slowBody: { chunkBytes: 64 * 1024, delayMs: 120 } }, { times: 1 });
+    s.google.fault(big, { slowBody: { chunkBytes: 32 * 1024, delayMs: 100 } }, { times: 1 });
     await page.getByRole('button', { name: 'Save customer' }).click();
     await page.getByRole('heading', { name: 'Acme Corp' }).waitFor();
   });
@@ -60,11 +60,13 @@ describe.runIf(chromiumAvailable())('dashboard in the browser', () => {
     const bar = page.getByRole('progressbar');
     const seen = new Set<string>();
     const until = Date.now() + 20_000;
+    let shot = false;
     while (seen.size < 3 && Date.now() < until) {
       const now = await bar.getAttribute('aria-valuenow', { timeout: 5000 }).catch(() => null);
       if (now !== null) seen.add(now);
-      if (seen.size === 2) await screenshot(page, '03-progress');
-      await page.waitForTimeout(150);
+      if (seen.size === 2 && !shot)
+        shot = Boolean(await screenshot(page, '03-progress', { fullPage: false }));
+      await page.waitForTimeout(100);
     }
     expect(seen.size).toBeGreaterThanOrEqual(3);
     await page.getByText('Synced', { exact: true }).first().waitFor({ timeout: 20_000 });
