@@ -148,3 +148,30 @@ describeEachDialect('notification outbox', (dialect) => {
     expect(JSON.parse(paused!.payload)).toEqual({ reason: 'automatic', message: reason });
   });
 });
+
+describeEachDialect('notification dispatcher loop', (dialect) => {
+  const t = useTestDatabase(dialect);
+
+  it('delivers on its own once started, and stops on close', async () => {
+    const receiver = await startReceiver([200]);
+    const config = notifyConfig({ LEADSYNC_NOTIFY_POLL_MS: '20' });
+    const clock = new ManualClock(new Date());
+    await createWebhook(
+      t.db,
+      { url: receiver.url, events: ['sync.completed'], customerId: null, enabled: true, secret: 's' },
+      clock.read(),
+    );
+    const loop = new NotifyDispatcher({ db: t.db, config, mail: null });
+    loop.start();
+    try {
+      await (await fakeSheetCustomer(t, config, clock)).sync();
+      for (let waited = 0; receiver.requests.length === 0 && waited < 5000; waited += 20) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(receiver.requests.map((r) => r.headers['x-leadsync-event'])).toEqual(['sync.completed']);
+    } finally {
+      await loop.close();
+      await receiver.close();
+    }
+  });
+});
