@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { findCustomerById } from '../db/customers.repository.js';
+import { reapUnfinishedRuns } from '../db/scheduler.repository.js';
 import { findRunById } from '../db/sync-runs.repository.js';
 import { findRunningRunId, findStatusRow, requestRun } from '../db/sync-status.repository.js';
 import { pauseWithEvent, resumeWithEvent } from '../notify/customer-events.js';
@@ -72,9 +73,14 @@ export function registerControlRoutes(app: App, ctx: AppContext): void {
       const { customerId, reason } = request.query;
       assertCustomerVisible(request.scope, customerId);
       const why = reason?.trim() || 'Paused by request';
-      if (!(await pauseWithEvent(ctx.db, customerId, why, ctx.clock()))) throw notFound(customerId);
+      const now = ctx.clock();
+      if (!(await pauseWithEvent(ctx.db, customerId, why, now))) throw notFound(customerId);
       // A worker running this customer cancels at its next batch boundary.
       ctx.bus.publish({ type: 'paused', customerId, reason: why });
+      // A run left open by a dead worker would otherwise read as in progress for as long as the
+      // customer stays paused (no worker claims a paused customer, and claiming is what closes it).
+      const row = await findStatusRow(ctx.db, customerId);
+      if (row && !hasLiveLease(row, now)) await reapUnfinishedRuns(ctx.db, customerId, now);
       return statusView(ctx, customerId);
     },
   );

@@ -90,4 +90,37 @@ describeEachDialect('recovering from a dead worker', (dialect) => {
       expect(Date.parse(runs[0]!.startedAt)).toBeGreaterThanOrEqual(claimedAt.getTime() + DEAD_LEASE_MS);
     });
   }
+
+  it("closes a dead worker's run when its customer is paused, and serves the run after resume", async () => {
+    h.google.setSheet(sheetId(43), [{ gid: '0', title: 'Leads', csv: leadsCsv(5) }]);
+    const id = (await h.call('POST', '/api/customers', { name: 'Dead paused', sheetUrl: link(43) })).json()
+      .id as string;
+    const claimedAt = new Date();
+    const claims = await claimDueCustomers(h.t.db, 'dead-worker', {
+      leaseMs: DEAD_LEASE_MS,
+      limit: 10,
+      now: claimedAt,
+    });
+    expect(claims).toEqual([{ customerId: id, trigger: 'create' }]);
+    const dead = await insertRun(h.t.db, {
+      customerId: id,
+      trigger: 'create',
+      startedAt: claimedAt.toISOString(),
+      workerId: 'dead-worker',
+    });
+    await new Promise((resolve) => setTimeout(resolve, DEAD_LEASE_MS + 20));
+    expect((await h.call('POST', `/api/leads/sync/pause?customerId=${id}`)).statusCode).toBe(200);
+    const [closed] = await listRuns(h.t.db, { customerId: id, limit: 10 });
+    expect(closed).toMatchObject({ id: dead.id, outcome: 'failed', error: { code: 'WORKER_LOST' } });
+    expect(closed!.finishedAt).not.toBeNull();
+
+    startWorker();
+    await h.call('POST', `/api/leads/sync/resume?customerId=${id}`);
+    const runs = await until(
+      () => listRuns(h.t.db, { customerId: id, limit: 10 }),
+      (r) => r.length === 2 && r[0]!.outcome !== null,
+      5_000,
+    );
+    expect(runs[0]).toMatchObject({ trigger: 'create', outcome: 'success', rowsInserted: 5 });
+  });
 });
