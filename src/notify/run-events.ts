@@ -3,7 +3,7 @@ import type { Database } from '../db/database.js';
 import { failingSinceOf } from '../db/failure-streak.repository.js';
 import { insertOutboxEvent } from '../db/outbox.repository.js';
 import { inTransaction } from '../db/repository-helpers.js';
-import { insertRun, type NewSyncRun, type SyncRun } from '../db/sync-runs.repository.js';
+import { findRunById, insertRun, type NewSyncRun, type SyncRun } from '../db/sync-runs.repository.js';
 import type { SyncState } from '../db/sync-states.repository.js';
 import type { Ending } from '../sync/record-outcome.js';
 import type { NewEvent } from './events.js';
@@ -35,6 +35,9 @@ export async function recordRunEvents(
   end: Ending,
   previous: SyncState | undefined,
 ): Promise<void> {
+  // A run another worker already closed (reaped as WORKER_LOST) kept that ending: say nothing new.
+  const run = await findRunById(db, end.runId);
+  if (run?.finishedAt !== end.finishedAt.toISOString() || run.outcome !== end.outcome) return;
   for (const event of await eventsOf(db, end, previous)) await insertOutboxEvent(db, event, end.finishedAt);
 }
 

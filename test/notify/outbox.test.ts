@@ -3,6 +3,7 @@ import { notifyDb } from '../../src/db/notify-database.js';
 import { claimUndispatched } from '../../src/db/outbox.repository.js';
 import { claimDueCustomers } from '../../src/db/scheduler.repository.js';
 import { endClaimWithEvents } from '../../src/notify/customer-events.js';
+import { startRun } from '../../src/notify/run-events.js';
 import { createWebhook } from '../../src/db/webhooks.repository.js';
 import { LeadsyncError } from '../../src/errors.js';
 import { NotifyDispatcher } from '../../src/notify/dispatcher.js';
@@ -78,25 +79,36 @@ describeEachDialect('notification outbox', (dialect) => {
 
   it('writes no event when the ending transaction rolls back', async () => {
     const sheet = await fakeSheetCustomer(t, config, clock, 'Gamma');
-    const before = (await events()).length;
-    const failure = new LeadsyncError('SHEET_NOT_PUBLIC');
+    const run = await startRun(t.db, {
+      customerId: sheet.customer.id,
+      trigger: 'manual',
+      startedAt: clock.read(),
+    });
+    const before = await events(sheet.customer.id);
+    expect(before.map((e) => e.type)).toEqual(['sync.started']);
     const ending = {
       customerId: sheet.customer.id,
-      runId: 'not-a-run',
+      runId: run.id,
       outcome: 'failed' as const,
       startedAt: clock.read(),
       finishedAt: clock.read(),
       figures: NO_FIGURES,
-      error: failure,
+      error: new LeadsyncError('SHEET_NOT_PUBLIC'),
       progress: { percent: 0, phase: 'fetching' as const, message: 'Fetching' },
     };
     await expect(
       t.db.transaction().execute(async (trx) => {
-        await recordEnding(trx, ending).catch(() => undefined);
+        await recordEnding(trx, ending);
+        const inside = await notifyDb(trx)
+          .selectFrom('outbox_events')
+          .select('type')
+          .where('customerId', '=', sheet.customer.id)
+          .execute();
+        expect(inside.map((e) => e.type)).toEqual(['sync.started', 'sync.failed']);
         throw new Error('the database went away before the commit');
       }),
     ).rejects.toThrow('went away');
-    expect(await events()).toHaveLength(before);
+    expect(await events(sheet.customer.id)).toEqual(before);
   });
 
   it('says what a failure, a recovery and changed headers mean', async () => {
