@@ -1,0 +1,90 @@
+import { expect, it } from 'vitest';
+import type { Lead } from '../../src/db/leads.repository.js';
+import type { SyncRun } from '../../src/db/sync-runs.repository.js';
+import { describeEachDialect } from '../helpers/databases.js';
+import { PEOPLE, peopleCsv, useSyncBed, type TestCustomer } from '../sync/support.js';
+import { jsonOf, leadsync } from './support.js';
+
+describeEachDialect('leadsync runs, leads and approve', (dialect) => {
+  const bed = useSyncBed(dialect);
+  const cli = (...args: string[]) => leadsync(args, { databaseUrl: bed.url, fake: bed.fake });
+  /** A customer with a successful first sync and a run held because it would delete 4 of 6 leads. */
+  const withHeldRun = async (): Promise<{ customer: TestCustomer; first: SyncRun; held: SyncRun }> => {
+    const customer = await bed.customer(peopleCsv(PEOPLE));
+    const first = (await bed.sync(customer)).run;
+    bed.setSheet(customer, peopleCsv(['Eve', 'Fay']));
+    const held = (await bed.sync(customer)).run;
+    expect([first.outcome, held.outcome]).toEqual(['success', 'needs_review']);
+    return { customer, first, held };
+  };
+
+  it("prints a customer's runs as a table, newest first", async () => {
+    const { customer, first, held } = await withHeldRun();
+
+    const result = await cli('runs', '--customer', customer.name);
+
+    expect(result.code).toBe(0);
+    const [header, rule, ...lines] = result.stdout.trimEnd().split('\n');
+    expect(header).toMatch(/^id\s+trigger\s+outcome\s+startedAt/);
+    expect(rule).toMatch(/^-+\s+-+/);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(new RegExp(`^${held.id}\\s+manual\\s+needs_review\\s.*MASS_DELETE_HELD`));
+    expect(lines[1]).toMatch(new RegExp(`^${first.id}\\s+manual\\s+success\\s`));
+  });
+
+  it("prints a customer's leads as a table, and as JSON with --json", async () => {
+    const { customer } = await withHeldRun();
+
+    const table = await cli('leads', '--customer', customer.name);
+    expect(table.code).toBe(0);
+    const [header, , ...lines] = table.stdout.trimEnd().split('\n');
+    expect(header).toMatch(/^externalKey\s+fullName\s+email/);
+    // Listed in id order, which is creation order but not sheet order within one batch.
+    expect(lines.map((line) => line.split(/\s+/).slice(0, 3)).sort()).toEqual(
+      PEOPLE.map((n) => [`email:${n.toLowerCase()}@example.com`, n, `${n.toLowerCase()}@example.com`]),
+    );
+
+    const json = await cli('leads', '--customer', customer.name, '--json', '--limit', '4');
+    expect(json.code).toBe(0);
+    const page = jsonOf<{ leads: Lead[]; nextCursor: string | null }>(json);
+    expect(page.leads).toHaveLength(4);
+    for (const lead of page.leads) {
+      expect(lead).toMatchObject({
+        customerId: customer.id,
+        origin: 'sheet',
+        status: 'new',
+        deletedAt: null,
+      });
+      expect(lead.email).toBe(`${lead.fullName?.toLowerCase()}@example.com`);
+    }
+    expect(page.nextCursor).toBe(page.leads[3]?.id);
+  });
+
+  it('approves a held run: syncs again with the deletions allowed', async () => {
+    const { customer, held } = await withHeldRun();
+
+    const result = await cli('approve', held.id, '--json');
+
+    expect(result.code).toBe(0);
+    expect(jsonOf<SyncRun>(result)).toMatchObject({
+      customerId: customer.id,
+      trigger: 'approval',
+      outcome: 'success',
+      rowsDeleted: 4,
+    });
+    const live = (await bed.leads(customer)).filter((l) => l.deletedAt === null).map((l) => l.fullName);
+    expect(live).toEqual(['Eve', 'Fay']);
+  });
+
+  it('refuses to approve a run that was not held, with RUN_NOT_APPROVABLE', async () => {
+    const { customer, first } = await withHeldRun();
+    const before = await bed.leads(customer);
+
+    const result = await cli('approve', first.id);
+
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('error RUN_NOT_APPROVABLE');
+    expect(await bed.leads(customer)).toEqual(before);
+    expect(await bed.runs(customer)).toHaveLength(2);
+  });
+});

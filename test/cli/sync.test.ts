@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import { expect, it } from 'vitest';
+import type { SyncRun } from '../../src/db/sync-runs.repository.js';
+import { describeEachDialect } from '../helpers/databases.js';
+import { generatedSheet, TEN_EDITED } from '../sync/generated-sheet.js';
+import { useSyncBed } from '../sync/support.js';
+import { jsonOf, leadsync, sheetLink } from './support.js';
+
+const newSheetId = () => `1Cli${randomBytes(16).toString('hex')}`;
+
+describeEachDialect('leadsync sync', (dialect) => {
+  const bed = useSyncBed(dialect);
+  const cli = (...args: string[]) => leadsync(args, { databaseUrl: bed.url, fake: bed.fake });
+  const leadsOf = (customerId: string) =>
+    bed.db
+      .selectFrom('leads')
+      .selectAll()
+      .where('customerId', '=', customerId)
+      .orderBy('externalKey')
+      .execute();
+
+  it('syncs a 10,000-row sheet, then reports it unchanged with no write, then writes exactly 10 edited rows', async () => {
+    const sheetId = newSheetId();
+    const args = ['sync', sheetLink(sheetId), '--customer', `Big ${sheetId}`, '--json'];
+    bed.fake.setSheet(sheetId, [{ gid: '0', title: 'Leads', csv: generatedSheet(10_000) }]);
+
+    const first = await cli(...args);
+    expect(first.code).toBe(0);
+    const run = jsonOf<SyncRun>(first);
+    expect(run).toMatchObject({
+      outcome: 'success',
+      trigger: 'cli',
+      rowsProcessed: 10_000,
+      rowsInserted: 10_000,
+    });
+    const before = await leadsOf(run.customerId);
+    expect(before).toHaveLength(10_000);
+
+    const second = await cli(...args);
+    expect(second.code).toBe(0);
+    expect(jsonOf<SyncRun>(second)).toMatchObject({
+      outcome: 'unchanged',
+      rowsInserted: 0,
+      rowsUpdated: 0,
+      rowsDeleted: 0,
+      rowsUnchanged: 10_000,
+    });
+    expect(await leadsOf(run.customerId)).toEqual(before);
+
+    bed.fake.setSheet(sheetId, [{ gid: '0', title: 'Leads', csv: generatedSheet(10_000, TEN_EDITED) }]);
+    const third = await cli(...args);
+    expect(third.code).toBe(0);
+    expect(jsonOf<SyncRun>(third)).toMatchObject({
+      outcome: 'success',
+      rowsInserted: 0,
+      rowsUpdated: 10,
+      rowsDeleted: 0,
+    });
+    const after = await leadsOf(run.customerId);
+    expect(after.filter((lead, i) => lead.updatedAt !== before[i]?.updatedAt)).toHaveLength(10);
+  }, 120_000);
+
+  it('exits non-zero with SHEET_NOT_PUBLIC on stderr for a private sheet', async () => {
+    const sheetId = newSheetId();
+    bed.fake.setSheet(sheetId, [{ gid: '0', title: 'Leads', csv: 'Name,Email\nAda,ada@example.com\n' }], {
+      private: true,
+    });
+
+    const result = await cli('sync', sheetLink(sheetId), '--customer', `Private ${sheetId}`);
+
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('error SHEET_NOT_PUBLIC');
+    expect(result.stdout).toContain('failed');
+  });
+
+  it('exits non-zero with SHEET_URL_INVALID for a link that is not a sheet, writing nothing', async () => {
+    const count = async () =>
+      Promise.all(
+        (['customers', 'lead_sync_runs', 'leads'] as const).map(
+          async (table) =>
+            (
+              await bed.db
+                .selectFrom(table)
+                .select((eb) => eb.fn.countAll<number>().as('n'))
+                .executeTakeFirstOrThrow()
+            ).n,
+        ),
+      );
+    const before = await count();
+
+    const result = await cli(
+      'sync',
+      'https://docs.google.com/document/d/1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789/edit',
+    );
+
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('error SHEET_URL_INVALID');
+    expect(await count()).toEqual(before);
+  });
+});
