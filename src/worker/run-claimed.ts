@@ -97,8 +97,9 @@ async function giveBack(
     !state.isPaused && failures >= ctx.autoPauseFailures
       ? `Paused automatically after ${failures} failed syncs in a row (last: ${state.lastErrorCode ?? 'unknown'}: ${state.lastErrorMessage ?? ''})`
       : null;
-  // An interrupted approval (or manual run) is served again by whoever claims next.
-  const requeue = stopped === 'shutdown';
+  // An interrupted approval (or manual run) is served again by whoever claims next. (After a
+  // lost lease this only lands if the lease was ours again; otherwise its new holder serves it.)
+  const requeue = stopped === 'shutdown' || stopped === 'lease-lost';
   await endClaimWithEvents(ctx.db, customer.id, ctx.workerId, {
     // From the run's end, so a manual run pushes an interval schedule back by exactly one interval.
     nextRunAt: nextRunAfter(customer.schedule, finishedAt ? new Date(finishedAt) : now),

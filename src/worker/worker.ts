@@ -104,7 +104,11 @@ export class Worker {
           // The database may be restarting; stays idle for one poll instead of hot-looping.
           this.ctx.log(`claim failed: ${(error as Error).message}`);
         }
-        for (const claim of claims) this.launch(claim);
+        for (const claim of claims) {
+          // Our own run's lease ran out (a late heartbeat) and we claimed the customer again: the
+          // fresh lease is ours, so that run's heartbeat keeps it; a second run would overlap.
+          if (!this.running.has(claim.customerId)) this.launch(claim);
+        }
         if (this.stopping) break;
       }
       await this.idle(this.options.pollIntervalMs);

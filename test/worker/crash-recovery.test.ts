@@ -123,4 +123,43 @@ describeEachDialect('recovering from a dead worker', (dialect) => {
     );
     expect(runs[0]).toMatchObject({ trigger: 'create', outcome: 'success', rowsInserted: 5 });
   });
+
+  it('never runs a customer twice at once when its own lease ran out mid-run (a late heartbeat)', async () => {
+    h.google.setSheet(sheetId(44), [{ gid: '0', title: 'Leads', csv: leadsCsv(5) }]);
+    const id = (await h.call('POST', '/api/customers', { name: 'Late beat', sheetUrl: link(44) })).json()
+      .id as string;
+    startWorker();
+    await until(
+      async () => (await h.call('GET', `/api/leads/sync/status?customerId=${id}`)).json(),
+      (s) => s.status === 'success',
+    );
+    h.google.setSheet(sheetId(44), [{ gid: '0', title: 'Leads', csv: leadsCsv(400, 'v2') }]);
+    h.google.fault(sheetId(44), { slowBody: { chunkBytes: 1000, delayMs: 20 } }, { times: 1 });
+    await h.call('POST', `/api/leads/sync/trigger?customerId=${id}`);
+    await until(
+      () => listRuns(h.t.db, { customerId: id, limit: 10 }),
+      (r) => r.length === 2,
+    );
+    // The lease runs out under the running sync, as when a heartbeat comes too late.
+    await h.t.db
+      .updateTable('lead_sync_states')
+      .set({ leaseExpiresAt: new Date(Date.now() - 1).toISOString() })
+      .where('customerId', '=', id)
+      .execute();
+    const runs = await until(
+      () => listRuns(h.t.db, { customerId: id, limit: 10 }),
+      (r) => r[0]!.outcome === 'success',
+      10_000,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const all = (await listRuns(h.t.db, { customerId: id, limit: 10 })).reverse();
+    expect(all.length).toBe(runs.length);
+    // The worker is alive: its own run must not be closed as lost while it goes on syncing.
+    expect(all.map((r) => r.error?.code)).not.toContain('WORKER_LOST');
+    for (let i = 1; i < all.length; i++)
+      expect(Date.parse(all[i - 1]!.finishedAt!)).toBeLessThanOrEqual(Date.parse(all[i]!.startedAt));
+    // The manual run was served: at once, or again after being cancelled for the lost lease.
+    expect(all.slice(1).every((r) => r.trigger === 'manual')).toBe(true);
+    expect(all.length).toBeLessThanOrEqual(3);
+  });
 });
