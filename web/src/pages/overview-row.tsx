@@ -4,6 +4,7 @@ import { StatusBadge } from '../components/status-badge.js';
 import { SyncControls } from '../components/sync-controls.js';
 import { count, relativeTime } from '../format.js';
 import { useStatus } from '../live-status.js';
+import { useNow } from '../use-now.js';
 import { href } from '../router.js';
 
 /**
@@ -12,6 +13,8 @@ import { href } from '../router.js';
  */
 export const OverviewRow = memo(function OverviewRow({ id, name }: { id: string; name: string }) {
   const status = useStatus(id);
+  // Re-render on the shared tick so relative times keep counting (the text reads the clock itself).
+  useNow();
   if (!status) return null;
   return (
     <tr data-customer-id={id}>
