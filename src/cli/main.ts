@@ -11,11 +11,14 @@ import { processIo, reportError, type Io } from './output.js';
 const service = () => import('./commands/serve.js');
 const tokens = () => import('./commands/token.js');
 
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
 
 function positiveInt(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 1000) throw new InvalidArgumentError('must be a whole number from 1 to 1000');
+  if (!Number.isInteger(n) || n < 1 || n > 1000)
+    throw new InvalidArgumentError('must be a whole number from 1 to 1000');
   return n;
 }
 
@@ -39,13 +42,23 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
 
   program
     .command('sync')
-    .description('Sync one sheet (Google Sheets link, spreadsheet id, CSV URL or local CSV file) into the database')
+    .description(
+      'Sync one sheet (Google Sheets link, spreadsheet id, CSV URL or local CSV file) into the database',
+    )
     .argument('<source>', 'sheet link, spreadsheet id, https CSV URL or path to a CSV file')
     .option('--customer <name>', 'customer to sync into (created if new; default: derived from the source)')
     .option('--key <column>', 'header of the column that identifies a lead')
     .addOption(new Option('--date-order <order>', 'how to read 04/02/2026').choices(['DMY', 'MDY']))
     .addOption(jsonOption)
-    .action(act((source: string, opts: { customer?: string; key?: string; dateOrder?: 'DMY' | 'MDY'; json?: boolean }) => syncCommand(source, opts, io), (_s, o) => Boolean(o.json)));
+    .action(
+      act(
+        (
+          source: string,
+          opts: { customer?: string; key?: string; dateOrder?: 'DMY' | 'MDY'; json?: boolean },
+        ) => syncCommand(source, opts, io),
+        (_s, o) => Boolean(o.json),
+      ),
+    );
 
   program
     .command('runs')
@@ -53,7 +66,12 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .requiredOption('--customer <name>', 'customer name')
     .option('--limit <n>', 'how many runs', positiveInt, 20)
     .addOption(jsonOption)
-    .action(act((opts: { customer: string; limit: number; json?: boolean }) => runsCommand(opts, io), (o) => Boolean(o.json)));
+    .action(
+      act(
+        (opts: { customer: string; limit: number; json?: boolean }) => runsCommand(opts, io),
+        (o) => Boolean(o.json),
+      ),
+    );
 
   program
     .command('leads')
@@ -65,7 +83,13 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addOption(jsonOption)
     .action(
       act(
-        (opts: { customer: string; limit: number; search?: string; includeDeleted?: boolean; json?: boolean }) => leadsCommand(opts, io),
+        (opts: {
+          customer: string;
+          limit: number;
+          search?: string;
+          includeDeleted?: boolean;
+          json?: boolean;
+        }) => leadsCommand(opts, io),
         (o) => Boolean(o.json),
       ),
     );
@@ -75,24 +99,45 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .description('Approve a held (needs_review) run: sync again with deletions allowed')
     .argument('<runId>', 'id of the needs_review run')
     .addOption(jsonOption)
-    .action(act((runId: string, opts: { json?: boolean }) => approveCommand(runId, opts, io), (_r, o) => Boolean(o.json)));
+    .action(
+      act(
+        (runId: string, opts: { json?: boolean }) => approveCommand(runId, opts, io),
+        (_r, o) => Boolean(o.json),
+      ),
+    );
 
   program
     .command('migrate')
     .description('Apply pending database migrations (also done automatically at start-up)')
     .addOption(jsonOption)
-    .action(act((opts: { json?: boolean }) => migrateCommand(opts, io), (o) => Boolean(o.json)));
+    .action(
+      act(
+        (opts: { json?: boolean }) => migrateCommand(opts, io),
+        (o) => Boolean(o.json),
+      ),
+    );
 
   program
     .command('serve')
     .description('Run the HTTP API and a worker on one port (PORT, default 3000) until SIGTERM')
     .option('--no-worker', 'serve the API only (run workers with `leadsync worker`)')
-    .action(act(async (opts: { worker: boolean }) => (await service()).serveCommand({ api: true, worker: opts.worker }, io), () => false));
+    .action(
+      act(
+        async (opts: { worker: boolean }) =>
+          (await service()).serveCommand({ api: true, worker: opts.worker }, io),
+        () => false,
+      ),
+    );
 
   program
     .command('worker')
     .description('Run a worker only: claim due customers and sync them until SIGTERM')
-    .action(act(async () => (await service()).serveCommand({ api: false, worker: true }, io), () => false));
+    .action(
+      act(
+        async () => (await service()).serveCommand({ api: false, worker: true }, io),
+        () => false,
+      ),
+    );
 
   program
     .command('token')
@@ -102,7 +147,13 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .requiredOption('--customer <nameOrId>', 'customer name or id')
     .option('--label <text>', 'what the token is for')
     .addOption(new Option('--json', 'print machine-readable JSON on stdout'))
-    .action(act(async (opts: { customer: string; label?: string; json?: boolean }) => (await tokens()).tokenCreateCommand(opts, io), (o) => Boolean(o.json)));
+    .action(
+      act(
+        async (opts: { customer: string; label?: string; json?: boolean }) =>
+          (await tokens()).tokenCreateCommand(opts, io),
+        (o) => Boolean(o.json),
+      ),
+    );
 
   return program;
 }

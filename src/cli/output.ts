@@ -48,14 +48,29 @@ export function formatTable(rows: Record<string, unknown>[], columns: string[], 
     return s.length > maxWidth ? `${s.slice(0, maxWidth - 1)}…` : s;
   };
   const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
-  const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
-  return [line(columns), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(columns.map((c) => cell(r[c]))))].join('\n') + '\n';
+  const line = (values: string[]) =>
+    values
+      .map((v, i) => v.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return (
+    [
+      line(columns),
+      line(widths.map((w) => '-'.repeat(w))),
+      ...rows.map((r) => line(columns.map((c) => cell(r[c])))),
+    ].join('\n') + '\n'
+  );
 }
 
 /** Prints an error as `error CODE: message` (or JSON) and returns the exit code to use. */
 export function reportError(io: Io, error: unknown, json: boolean): number {
   const e = toLeadsyncError(error);
-  if (json) io.out(JSON.stringify({ error: { code: e.code, message: e.message, ...(e.details && { details: e.details }) } }) + '\n');
+  if (json)
+    io.out(
+      JSON.stringify({
+        error: { code: e.code, message: e.message, ...(e.details && { details: e.details }) },
+      }) + '\n',
+    );
   else io.err(`error ${e.code}: ${e.message}\n`);
   if (!isLeadsyncError(error) && !json) io.err(`${(error as Error)?.stack ?? ''}\n`);
   return e.status >= 500 ? 1 : 2;

@@ -25,8 +25,13 @@ export async function applyChanges(trx: Kysely<Database>, input: ApplyInput): Pr
   let done = 0;
   const step = (n: number, what: string) => {
     done += n;
-    input.progress.update('applying', total ? done / total : 1, `${what} ${done.toLocaleString('en')} of ${total.toLocaleString('en')}`);
-    if (input.signal?.aborted) throw new LeadsyncError('SYNC_CANCELLED', 'The sync was cancelled; nothing was written');
+    input.progress.update(
+      'applying',
+      total ? done / total : 1,
+      `${what} ${done.toLocaleString('en')} of ${total.toLocaleString('en')}`,
+    );
+    if (input.signal?.aborted)
+      throw new LeadsyncError('SYNC_CANCELLED', 'The sync was cancelled; nothing was written');
   };
   step(0, 'Writing');
   for await (const batch of input.changes.batches(input.batchSize)) {

@@ -38,7 +38,9 @@ export class ChangeSet {
   async *batches(batchSize: number): AsyncGenerator<SheetLead[]> {
     for (let i = 0; i < this.memory.length; i += batchSize) yield this.memory.slice(i, i + batchSize);
     if (!this.spill || !this.spillDir) return;
-    await new Promise<void>((resolve, reject) => this.spill!.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      this.spill!.end((err?: Error | null) => (err ? reject(err) : resolve())),
+    );
     const lines = createInterface({ input: createReadStream(this.file()), crlfDelay: Infinity });
     let batch: SheetLead[] = [];
     for await (const line of lines) {

@@ -62,12 +62,22 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
     request.onProgress?.(p);
     persister.push(p);
   });
-  await updateSyncState(db, customer.id, { isRunning: true, progressPercent: 0, progressPhase: 'queued', progressMessage: 'Starting' }, startedAt);
+  await updateSyncState(
+    db,
+    customer.id,
+    { isRunning: true, progressPercent: 0, progressPhase: 'queued', progressMessage: 'Starting' },
+    startedAt,
+  );
   progress.start();
 
   let read: ReadChangesResult | null = null;
   let retries = 0;
-  const end = async (outcome: Parameters<typeof recordEnding>[1]['outcome'], figures: RunFigures, error: LeadsyncError | null, trx: Kysely<Database> = db) =>
+  const end = async (
+    outcome: Parameters<typeof recordEnding>[1]['outcome'],
+    figures: RunFigures,
+    error: LeadsyncError | null,
+    trx: Kysely<Database> = db,
+  ) =>
     recordEnding(trx, {
       customerId: customer.id,
       runId: run.id,
@@ -95,7 +105,11 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
       try {
         read = await readChanges({
           source,
-          options: { keyColumn: customer.keyColumn, dateOrder: customer.dateOrder, fieldOverrides: customer.fieldOverrides },
+          options: {
+            keyColumn: customer.keyColumn,
+            dateOrder: customer.dateOrder,
+            fieldOverrides: customer.fieldOverrides,
+          },
           index: await loadLeadIndex(db, customer.id),
           progress,
           previousBytes: state?.lastBodyBytes ?? null,
@@ -107,8 +121,17 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
         const error = toLeadsyncError(caught);
         if (request.signal?.aborted || !shouldRetry(error, retries, config.fetch.retries)) throw error;
         retries++;
-        const delay = retryDelayMs(retries, error, { baseMs: config.fetch.retryBaseMs, maxMs: config.fetch.retryMaxMs }, deps.random ?? Math.random);
-        progress.update('fetching', 0, `${error.code}: retry ${retries} of ${config.fetch.retries} in ${Math.round(delay / 100) / 10} s`);
+        const delay = retryDelayMs(
+          retries,
+          error,
+          { baseMs: config.fetch.retryBaseMs, maxMs: config.fetch.retryMaxMs },
+          deps.random ?? Math.random,
+        );
+        progress.update(
+          'fetching',
+          0,
+          `${error.code}: retry ${retries} of ${config.fetch.retries} in ${Math.round(delay / 100) / 10} s`,
+        );
         await (deps.sleep ?? realSleep)(delay, request.signal);
       }
     }
@@ -117,13 +140,29 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
     const deletes = read.deleteKeys.length;
     await persister.flushAndStop();
 
-    if (!request.allowDeletes && isMassDelete({ deletes, liveLeads, sheetLeads: read.stats.leads, thresholdPercent: customer.deleteThresholdPercent })) {
+    if (
+      !request.allowDeletes &&
+      isMassDelete({
+        deletes,
+        liveLeads,
+        sheetLeads: read.stats.leads,
+        thresholdPercent: customer.deleteThresholdPercent,
+      })
+    ) {
       progress.complete(`Held: would delete ${deletes} of ${liveLeads} leads`);
-      const held = new LeadsyncError('MASS_DELETE_HELD', `The sheet would delete ${deletes} of ${liveLeads} leads (threshold ${customer.deleteThresholdPercent} %); approve the run to apply it`, {
-        details: { pendingDeletes: deletes, liveLeads },
-      });
+      const held = new LeadsyncError(
+        'MASS_DELETE_HELD',
+        `The sheet would delete ${deletes} of ${liveLeads} leads (threshold ${customer.deleteThresholdPercent} %); approve the run to apply it`,
+        {
+          details: { pendingDeletes: deletes, liveLeads },
+        },
+      );
       const details = { ...figures.details, pendingDeleteSample: read.deleteKeys.slice(0, 50), liveLeads };
-      return await end('needs_review', { ...figures, rowsInserted: 0, rowsUpdated: 0, rowsDeleted: 0, pendingDeletes: deletes, details }, held);
+      return await end(
+        'needs_review',
+        { ...figures, rowsInserted: 0, rowsUpdated: 0, rowsDeleted: 0, pendingDeletes: deletes, details },
+        held,
+      );
     }
     if (read.changes.size === 0 && deletes === 0) {
       progress.complete('No changes');
@@ -147,7 +186,9 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
     const error = toLeadsyncError(caught);
     if (error.code === 'CUSTOMER_NOT_FOUND') throw error;
     await persister.flushAndStop();
-    const figures = read ? { ...figuresOf(read, retries), rowsInserted: 0, rowsUpdated: 0, rowsDeleted: 0 } : { ...NO_FIGURES, retryCount: retries };
+    const figures = read
+      ? { ...figuresOf(read, retries), rowsInserted: 0, rowsUpdated: 0, rowsDeleted: 0 }
+      : { ...NO_FIGURES, retryCount: retries };
     const cancelled = error.code === 'SYNC_CANCELLED';
     return await end(cancelled ? 'cancelled' : 'failed', figures, error);
   } finally {

@@ -95,7 +95,11 @@ async function writeEnding(db: Kysely<Database>, end: Ending): Promise<SyncRun> 
       rowsDeleted: f.rowsDeleted,
       retryCount: f.retryCount,
       errorCount: (previous?.errorCount ?? 0) + (failed ? 1 : 0),
-      consecutiveFailures: failed ? (previous?.consecutiveFailures ?? 0) + 1 : end.success ? 0 : (previous?.consecutiveFailures ?? 0),
+      consecutiveFailures: failed
+        ? (previous?.consecutiveFailures ?? 0) + 1
+        : end.success
+          ? 0
+          : (previous?.consecutiveFailures ?? 0),
       progressPercent: end.progress.percent,
       progressPhase: end.progress.phase,
       progressMessage: end.progress.message,

@@ -12,13 +12,21 @@ export async function approveCommand(runId: string, options: { json?: boolean },
     const held = await findRunById(handle.db, runId);
     if (!held) throw new LeadsyncError('RUN_NOT_FOUND', `No run with id ${runId}`);
     if (held.outcome !== 'needs_review') {
-      throw new LeadsyncError('RUN_NOT_APPROVABLE', `Run ${runId} is ${held.outcome ?? 'in progress'}; only a needs_review run can be approved`);
+      throw new LeadsyncError(
+        'RUN_NOT_APPROVABLE',
+        `Run ${runId} is ${held.outcome ?? 'in progress'}; only a needs_review run can be approved`,
+      );
     }
     const customer = await findCustomerById(handle.db, held.customerId);
     const printer = progressPrinter(io);
     const run = await runSync(
       { db: handle.db, config, workerId: `cli:${process.pid}` },
-      { customerId: held.customerId, trigger: 'approval', allowDeletes: true, onProgress: options.json && !io.isTty ? undefined : printer.update },
+      {
+        customerId: held.customerId,
+        trigger: 'approval',
+        allowDeletes: true,
+        onProgress: options.json && !io.isTty ? undefined : printer.update,
+      },
     );
     printer.done();
     printRun(io, run, customer?.name ?? held.customerId, Boolean(options.json));

@@ -14,7 +14,10 @@ async function customerNamed(db: Kysely<Database>, name: string): Promise<Custom
 }
 
 /** `leadsync runs --customer NAME`: the run history, newest first. */
-export async function runsCommand(options: { customer: string; limit: number; json?: boolean }, io: Io): Promise<number> {
+export async function runsCommand(
+  options: { customer: string; limit: number; json?: boolean },
+  io: Io,
+): Promise<number> {
   return withContext(async ({ handle }) => {
     const customer = await customerNamed(handle.db, options.customer);
     const runs = await listRuns(handle.db, { customerId: customer.id, limit: options.limit });
@@ -23,7 +26,20 @@ export async function runsCommand(options: { customer: string; limit: number; js
       return 0;
     }
     const rows = runs.map((r) => ({ ...r, error: r.error ? `${r.error.code}: ${r.error.message}` : '' }));
-    io.out(formatTable(rows, ['id', 'trigger', 'outcome', 'startedAt', 'durationMs', 'rowsProcessed', 'rowsInserted', 'rowsUpdated', 'rowsDeleted', 'error']));
+    io.out(
+      formatTable(rows, [
+        'id',
+        'trigger',
+        'outcome',
+        'startedAt',
+        'durationMs',
+        'rowsProcessed',
+        'rowsInserted',
+        'rowsUpdated',
+        'rowsDeleted',
+        'error',
+      ]),
+    );
     return 0;
   });
 }
@@ -45,7 +61,23 @@ export async function leadsCommand(
       io.out(JSON.stringify(page) + '\n');
       return 0;
     }
-    io.out(formatTable(page.leads as unknown as Record<string, unknown>[], ['externalKey', 'fullName', 'email', 'phone', 'company', 'occurredAt', 'status', 'sheetRow', 'deletedAt'], 32));
+    io.out(
+      formatTable(
+        page.leads as unknown as Record<string, unknown>[],
+        [
+          'externalKey',
+          'fullName',
+          'email',
+          'phone',
+          'company',
+          'occurredAt',
+          'status',
+          'sheetRow',
+          'deletedAt',
+        ],
+        32,
+      ),
+    );
     return 0;
   });
 }

@@ -1,7 +1,12 @@
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Database, DateOrder } from '../../db/database.js';
-import { createCustomer, findCustomerByName, updateCustomer, type Customer } from '../../db/customers.repository.js';
+import {
+  createCustomer,
+  findCustomerByName,
+  updateCustomer,
+  type Customer,
+} from '../../db/customers.repository.js';
 import { parseSheetLink, sourceKindOf } from '../../sources/sheet-link.js';
 import type { SheetLink } from '../../sources/types.js';
 import { runSync } from '../../sync/engine.js';
@@ -22,11 +27,21 @@ export async function syncCommand(input: string, options: SyncCommandOptions, io
   const link = parseSheetLink(input, { allowFiles: true });
   const sheetUrl = link.kind === 'file' ? path.resolve(link.path) : input.trim();
   return withContext(async ({ config, handle }) => {
-    const customer = await ensureCustomer(handle.db, options.customer ?? defaultName(link), sheetUrl, link, options);
+    const customer = await ensureCustomer(
+      handle.db,
+      options.customer ?? defaultName(link),
+      sheetUrl,
+      link,
+      options,
+    );
     const printer = progressPrinter(io);
     const run: SyncRun = await runSync(
       { db: handle.db, config, workerId: `cli:${process.pid}` },
-      { customerId: customer.id, trigger: 'cli', onProgress: options.json && !io.isTty ? undefined : printer.update },
+      {
+        customerId: customer.id,
+        trigger: 'cli',
+        onProgress: options.json && !io.isTty ? undefined : printer.update,
+      },
     );
     printer.done();
     printRun(io, run, customer.name, Boolean(options.json));
@@ -34,12 +49,23 @@ export async function syncCommand(input: string, options: SyncCommandOptions, io
   });
 }
 
-async function ensureCustomer(db: Kysely<Database>, name: string, sheetUrl: string, link: SheetLink, options: SyncCommandOptions): Promise<Customer> {
+async function ensureCustomer(
+  db: Kysely<Database>,
+  name: string,
+  sheetUrl: string,
+  link: SheetLink,
+  options: SyncCommandOptions,
+): Promise<Customer> {
   const now = new Date();
   const fields = {
     sheetUrl,
     sourceKind: sourceKindOf(link),
-    spreadsheetId: link.kind === 'google' ? link.spreadsheetId : link.kind === 'google_published' ? link.publishedId : null,
+    spreadsheetId:
+      link.kind === 'google'
+        ? link.spreadsheetId
+        : link.kind === 'google_published'
+          ? link.publishedId
+          : null,
     gid: link.kind === 'google' || link.kind === 'google_published' ? link.gid : null,
     ...(options.key !== undefined && { keyColumn: options.key }),
     ...(options.dateOrder !== undefined && { dateOrder: options.dateOrder }),
