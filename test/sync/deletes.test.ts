@@ -1,8 +1,7 @@
 import { expect, it } from 'vitest';
-import { createManualLead } from '../../src/db/leads.repository.js';
 import { findRunById } from '../../src/db/sync-runs.repository.js';
 import { describeEachDialect } from '../helpers/databases.js';
-import { byKey, NOW, PEOPLE, peopleCsv, useSyncBed } from './support.js';
+import { byKey, PEOPLE, peopleCsv, useSyncBed } from './support.js';
 
 const HEADER_ONLY = 'Name,Email,Company,Notes\n';
 const without = (...gone: string[]) => peopleCsv(PEOPLE.filter((n) => !gone.includes(n)));
@@ -98,27 +97,5 @@ describeEachDialect('deletes, restores and the mass-delete guard', (dialect) => 
     const live = (await bed.leads(customer)).filter((l) => l.deletedAt === null);
     expect(live.map((l) => l.fullName)).toEqual(['Eve', 'Fay']);
     expect((await findRunById(bed.db, held.run.id))?.outcome).toBe('needs_review');
-  });
-
-  it('never touches a hand-made lead, not even when an approved run empties the sheet', async () => {
-    const customer = await bed.seeded(peopleCsv(PEOPLE));
-    const manual = await createManualLead(
-      bed.db,
-      customer.id,
-      { fullName: 'Ada', email: 'ada@example.com', company: 'Acme', status: 'qualified', score: 5 },
-      NOW,
-    );
-    const [handMade] = (await bed.leads(customer)).filter((l) => l.id === manual.id);
-
-    bed.setSheet(customer, peopleCsv(PEOPLE).replace('Met Ada', 'Met Ada twice'));
-    expect((await bed.sync(customer)).run).toMatchObject({ outcome: 'success', rowsUpdated: 1 });
-    bed.setSheet(customer, HEADER_ONLY);
-    expect((await bed.sync(customer)).run).toMatchObject({ outcome: 'needs_review', pendingDeletes: 6 });
-    const approved = await bed.sync(customer, { trigger: 'approval', allowDeletes: true });
-    expect(approved.run).toMatchObject({ outcome: 'success', rowsDeleted: 6 });
-
-    const after = await bed.leads(customer);
-    expect(after.filter((l) => l.origin === 'sheet').every((l) => l.deletedAt !== null)).toBe(true);
-    expect(after.filter((l) => l.origin === 'manual')).toEqual([handMade]);
   });
 });

@@ -1,7 +1,6 @@
 import { expect, it } from 'vitest';
-import { updateLeadCrmFields } from '../../src/db/leads.repository.js';
 import { describeEachDialect } from '../helpers/databases.js';
-import { byKey, NOW, PEOPLE, peopleCsv, useSyncBed } from './support.js';
+import { byKey, PEOPLE, peopleCsv, useSyncBed } from './support.js';
 
 /** Leads without an id or email column: identity comes from the row's content. */
 const CONTACTS = [
@@ -94,27 +93,6 @@ describeEachDialect('edits, inserts and moved rows', (dialect) => {
     expect(run.outcome).toBe('unchanged');
     expect(leadWrites).toBe(0);
     expect(await bed.leads(customer)).toEqual(renamed);
-  });
-
-  it("keeps a lead's status and score when its sheet row is edited", async () => {
-    const customer = await bed.seeded(peopleCsv(PEOPLE));
-    const ada = (await bed.leads(customer)).find((l) => l.email === 'ada@example.com');
-    await updateLeadCrmFields(
-      bed.db,
-      ada?.id ?? '',
-      { status: 'qualified', score: 87, convertedAt: NOW },
-      NOW,
-    );
-
-    bed.setSheet(
-      customer,
-      peopleCsv(PEOPLE).replace('Ada,ada@example.com,Acme', 'Ada,ada@example.com,Acme Group'),
-    );
-    expect((await bed.sync(customer)).run).toMatchObject({ outcome: 'success', rowsUpdated: 1 });
-
-    const after = (await bed.leads(customer)).find((l) => l.email === 'ada@example.com');
-    expect(after).toMatchObject({ id: ada?.id, company: 'Acme Group', status: 'qualified', score: 87 });
-    expect(new Date(after?.convertedAt ?? 0).toISOString()).toBe(NOW.toISOString());
   });
 
   it('makes two leads of two people from one company on the same day (no id, no email)', async () => {

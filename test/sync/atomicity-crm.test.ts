@@ -1,8 +1,9 @@
 import { sql, type Kysely } from 'kysely';
 import { expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
+import { createManualLead, updateLeadCrmFields } from '../../src/db/leads.repository.js';
 import { describeEachDialect, type TestDialect } from '../helpers/databases.js';
-import { peopleCsv, useSyncBed, type SyncBed, type TestCustomer } from './support.js';
+import { NOW, PEOPLE, peopleCsv, useSyncBed, type SyncBed, type TestCustomer } from './support.js';
 
 const TWELVE = Array.from({ length: 12 }, (_, i) => `P${String(i + 1).padStart(2, '0')}`);
 
@@ -43,7 +44,7 @@ async function refuseWritesOf(db: Kysely<Database>, dialect: TestDialect, extern
   };
 }
 
-describeEachDialect('atomicity: one sync, one transaction', (dialect) => {
+describeEachDialect('atomicity and CRM safety', (dialect) => {
   const bed: SyncBed = useSyncBed(dialect);
   const seed = async (): Promise<TestCustomer> => bed.seeded(peopleCsv(TWELVE));
 
@@ -125,5 +126,48 @@ describeEachDialect('atomicity: one sync, one transaction', (dialect) => {
     expect(run.outcome).toBe('cancelled');
     expect(leadWrites).toBe(2);
     expect(await bed.leads(customer)).toEqual(before);
+  });
+
+  it("keeps a lead's status and score when its sheet row is edited", async () => {
+    const customer = await bed.seeded(peopleCsv(PEOPLE));
+    const ada = (await bed.leads(customer)).find((l) => l.email === 'ada@example.com');
+    await updateLeadCrmFields(
+      bed.db,
+      ada?.id ?? '',
+      { status: 'qualified', score: 87, convertedAt: NOW },
+      NOW,
+    );
+
+    bed.setSheet(
+      customer,
+      peopleCsv(PEOPLE).replace('Ada,ada@example.com,Acme', 'Ada,ada@example.com,Acme Group'),
+    );
+    expect((await bed.sync(customer)).run).toMatchObject({ outcome: 'success', rowsUpdated: 1 });
+
+    const after = (await bed.leads(customer)).find((l) => l.email === 'ada@example.com');
+    expect(after).toMatchObject({ id: ada?.id, company: 'Acme Group', status: 'qualified', score: 87 });
+    expect(new Date(after?.convertedAt ?? 0).toISOString()).toBe(NOW.toISOString());
+  });
+
+  it('never touches a hand-made lead, not even when an approved run empties the sheet', async () => {
+    const customer = await bed.seeded(peopleCsv(PEOPLE));
+    const manual = await createManualLead(
+      bed.db,
+      customer.id,
+      { fullName: 'Ada', email: 'ada@example.com', company: 'Acme', status: 'qualified', score: 5 },
+      NOW,
+    );
+    const [handMade] = (await bed.leads(customer)).filter((l) => l.id === manual.id);
+
+    bed.setSheet(customer, peopleCsv(PEOPLE).replace('Met Ada', 'Met Ada twice'));
+    expect((await bed.sync(customer)).run).toMatchObject({ outcome: 'success', rowsUpdated: 1 });
+    bed.setSheet(customer, 'Name,Email,Company,Notes\n');
+    expect((await bed.sync(customer)).run).toMatchObject({ outcome: 'needs_review', pendingDeletes: 6 });
+    const approved = await bed.sync(customer, { trigger: 'approval', allowDeletes: true });
+    expect(approved.run).toMatchObject({ outcome: 'success', rowsDeleted: 6 });
+
+    const after = await bed.leads(customer);
+    expect(after.filter((l) => l.origin === 'sheet').every((l) => l.deletedAt !== null)).toBe(true);
+    expect(after.filter((l) => l.origin === 'manual')).toEqual([handMade]);
   });
 });
