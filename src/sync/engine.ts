@@ -5,7 +5,7 @@ import { findCustomerById, type Customer } from '../db/customers.repository.js';
 import { countLiveSheetLeads, loadLeadIndex } from '../db/leads-sync.repository.js';
 import type { SyncRun } from '../db/sync-runs.repository.js';
 import { startRun } from '../notify/run-events.js';
-import { getSyncState, updateSyncState } from '../db/sync-states.repository.js';
+import { getSyncState, renewLease, updateSyncState } from '../db/sync-states.repository.js';
 import { LeadsyncError, toLeadsyncError } from '../errors.js';
 import { retryDelayMs, shouldRetry } from '../sources/backoff.js';
 import { sourceForCustomer } from './customer-source.js';
@@ -27,6 +27,12 @@ export interface SyncDeps {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   sourceFor?: (customer: Customer) => SheetSource;
   workerId?: string;
+  /**
+   * The worker's lease on the customer, checked and renewed inside the write transaction just
+   * before it commits: a worker that lost its lease (a stalled heartbeat, a long GC pause) must
+   * not commit while another worker already runs the same customer.
+   */
+  lease?: { owner: string; ms: number };
 }
 
 export interface SyncRequest {
@@ -179,6 +185,13 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
         progress,
         signal: request.signal,
       });
+      // The UPDATE also locks the state row until commit, so no claim can slip in between.
+      if (deps.lease && !(await renewLease(trx, customer.id, deps.lease.owner, deps.lease.ms, clock()))) {
+        throw new LeadsyncError(
+          'WORKER_LOST',
+          'The worker lost its lease on this customer before committing; nothing was written',
+        );
+      }
       progress.complete(`Wrote ${changes.size} and deleted ${rowsDeleted} leads`);
       return end('success', { ...figures, rowsDeleted }, null, trx);
     });

@@ -52,6 +52,7 @@ export async function runClaimed(
         config: ctx.config,
         clock,
         workerId: ctx.workerId,
+        lease: { owner: ctx.workerId, ms: ctx.leaseMs },
         sourceFor: (c) =>
           rateLimitedSource(
             (ctx.sourceFor ?? ((x: Customer) => sourceForCustomer(x, ctx.config)))(c),
