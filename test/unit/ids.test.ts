@@ -13,6 +13,17 @@ describe('newId', () => {
     expect([...ids].sort()).toEqual(ids);
   });
 
+  it('keeps ids made in the same millisecond in the order they were made', () => {
+    const ids = Array.from({ length: 10_000 }, () => newId(1_900_000_000_000));
+    expect([...ids].sort()).toEqual(ids);
+  });
+
+  it('never goes back when the clock does', () => {
+    const later = newId(1_950_000_000_000);
+    const earlier = newId(1_949_999_999_000);
+    expect(earlier > later).toBe(true);
+  });
+
   it('never repeats across many ids (the random pool refills)', () => {
     const ids = new Set(Array.from({ length: 10_000 }, () => newId(1_700_000_000_000)));
     expect(ids.size).toBe(10_000);
