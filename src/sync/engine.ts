@@ -203,6 +203,9 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
       ? { ...figuresOf(read, retries), rowsInserted: 0, rowsUpdated: 0, rowsDeleted: 0 }
       : { ...NO_FIGURES, retryCount: retries };
     const cancelled = error.code === 'SYNC_CANCELLED';
+    progress.abandon(
+      cancelled ? 'Cancelled; nothing was written' : `Failed: ${error.code}: ${error.message}`,
+    );
     return await end(cancelled ? 'cancelled' : 'failed', figures, error);
   } finally {
     progress.stop();

@@ -63,6 +63,13 @@ export class ProgressTracker {
     this.stop();
   }
 
+  /** A run that ended without success: the bar stays where it was, the message says why. */
+  abandon(message: string): void {
+    this.current = { ...this.current, phase: 'finishing', message };
+    this.emit(true);
+    this.stop();
+  }
+
   stop(): void {
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = null;
