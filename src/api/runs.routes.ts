@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import type { HeldLead } from '../db/leads-sync.repository.js';
 import { listRuns, type SyncRun } from '../db/sync-runs.repository.js';
 import { LeadsyncError } from '../errors.js';
 import { isId } from '../ids.js';
@@ -49,10 +50,15 @@ export function toRunJson(run: SyncRun) {
     bytes: _b,
     checksum: _c,
     headerRow: _h,
-    details: _x,
+    details,
     workerId: _w,
     pendingDeletes,
     ...rest
   } = run;
-  return { ...rest, ...(pendingDeletes !== null && { pendingDeletes }) };
+  const sample = details?.pendingDeleteSample;
+  return {
+    ...rest,
+    ...(pendingDeletes !== null && { pendingDeletes }),
+    ...(Array.isArray(sample) && { pendingDeleteSample: sample as HeldLead[] }),
+  };
 }

@@ -80,6 +80,17 @@ export const RunSchema = Type.Object({
   retryCount: Type.Integer(),
   error: ErrorInfo,
   pendingDeletes: Type.Optional(Nullable(Type.Integer())),
+  /** Held runs: some of the leads the run would delete (at most 25), to check before approving. */
+  pendingDeleteSample: Type.Optional(
+    Type.Array(
+      Type.Object({
+        externalKey: Type.String(),
+        fullName: Nullable(Type.String()),
+        email: Nullable(Type.String()),
+        company: Nullable(Type.String()),
+      }),
+    ),
+  ),
 });
 
 export const LeadSchema = Type.Object({

@@ -103,6 +103,31 @@ export async function upsertSheetLeads(
     .execute();
 }
 
+/** Who a held run would delete: enough of each lead for a person to recognise it. */
+export interface HeldLead {
+  externalKey: string;
+  fullName: string | null;
+  email: string | null;
+  company: string | null;
+}
+
+/** The sheet leads with the given keys (a sample of at most a few dozen), in key order. */
+export async function describeSheetLeads(
+  db: Kysely<Database>,
+  customerId: string,
+  keys: readonly string[],
+): Promise<HeldLead[]> {
+  if (keys.length === 0) return [];
+  return db
+    .selectFrom('leads')
+    .select(['externalKey', 'fullName', 'email', 'company'])
+    .where('customerId', '=', customerId)
+    .where('origin', '=', 'sheet')
+    .where('externalKey', 'in', keys)
+    .orderBy('externalKey')
+    .execute();
+}
+
 /** Soft-deletes the given sheet-owned leads; returns how many were live. */
 export async function softDeleteSheetLeads(
   db: Kysely<Database>,

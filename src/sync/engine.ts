@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import type { Database, RunTrigger } from '../db/database.js';
 import { findCustomerById, type Customer } from '../db/customers.repository.js';
-import { countLiveSheetLeads, loadLeadIndex } from '../db/leads-sync.repository.js';
+import { countLiveSheetLeads, describeSheetLeads, loadLeadIndex } from '../db/leads-sync.repository.js';
 import type { SyncRun } from '../db/sync-runs.repository.js';
 import { startRun } from '../notify/run-events.js';
 import { getSyncState, renewLease, updateSyncState } from '../db/sync-states.repository.js';
@@ -17,6 +17,9 @@ import { ProgressTracker, type ProgressListener } from './progress.js';
 import { readChanges, type ReadChangesResult } from './read-changes.js';
 import { NO_FIGURES, recordEnding, type RunFigures } from './record-outcome.js';
 import { sleep as realSleep } from './sleep.js';
+
+/** How many of a held run's deletes are named on the run, for a person to check before approving. */
+const HELD_SAMPLE = 25;
 
 /** Everything the engine touches from outside, so tests can swap the clock, sleep and sources. */
 export interface SyncDeps {
@@ -163,7 +166,12 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
           details: { pendingDeletes: deletes, liveLeads },
         },
       );
-      const details = { ...figures.details, pendingDeleteSample: read.deleteKeys.slice(0, 50), liveLeads };
+      const pendingDeleteSample = await describeSheetLeads(
+        db,
+        customer.id,
+        read.deleteKeys.slice(0, HELD_SAMPLE),
+      );
+      const details = { ...figures.details, pendingDeleteSample, liveLeads };
       return await end(
         'needs_review',
         { ...figures, rowsInserted: 0, rowsUpdated: 0, rowsDeleted: 0, pendingDeletes: deletes, details },

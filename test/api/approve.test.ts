@@ -49,6 +49,7 @@ describeEachDialect('approving a held run', (dialect) => {
       outcome: string | null;
       rowsDeleted: number;
       pendingDeletes?: number;
+      pendingDeleteSample?: { externalKey: string; fullName: string | null; email: string | null }[];
     }[];
   const approve = (runId: string) => h.call('POST', `/api/leads/sync/runs/${runId}/approve`);
 
@@ -61,6 +62,14 @@ describeEachDialect('approving a held run', (dialect) => {
       (runs) => runs[0]?.outcome === 'needs_review',
     );
     expect(held).toMatchObject({ trigger: 'manual', rowsDeleted: 0, pendingDeletes: 10 });
+    // A person sees who would go before approving.
+    expect(held?.pendingDeleteSample).toHaveLength(10);
+    expect(held?.pendingDeleteSample).toContainEqual({
+      externalKey: 'email:person3@example.com',
+      fullName: 'Person 3',
+      email: 'person3@example.com',
+      company: 'Company v1',
+    });
     expect(await countLeads(h.t.db, id)).toBe(10);
     // The worker gives the lease back just after recording the run.
     const status = await until(

@@ -49,6 +49,20 @@ export function RunHistory({ runs, customerId }: { runs: SyncRun[]; customerId: 
                       that are no longer in the sheet.{' '}
                       {run.error ? errorWords(run.error.code, run.error.message) : ''}
                     </p>
+                    {run.pendingDeleteSample && run.pendingDeleteSample.length > 0 && (
+                      <details>
+                        <summary>Leads it would delete (first {run.pendingDeleteSample.length})</summary>
+                        <ul className="held-leads">
+                          {run.pendingDeleteSample.map((lead) => (
+                            <li key={lead.externalKey}>
+                              {lead.fullName ?? lead.externalKey}
+                              {lead.email ? ` <${lead.email}>` : ''}
+                              {lead.company ? `, ${lead.company}` : ''}
+                            </li>
+                          ))}
+                        </ul>
+                      </details>
+                    )}
                     <button
                       type="button"
                       className="primary"
