@@ -85,7 +85,12 @@ export async function runDialect(ctx: ScenarioContext, data: Dataset): Promise<S
     }
     results.push(finish(result, {}));
   }
-  if (ctx.profile && seed) await profileOnce(ctx, seed, data, id, prefix);
+  if (ctx.profile && seed) {
+    // A failed profile run costs the profile, not the figures already taken.
+    await profileOnce(ctx, seed, data, id, prefix).catch((e: unknown) =>
+      console.error(`  profile run failed: ${String(e)}`),
+    );
+  }
   server.serve(id, data.base);
   if (seed) await factory.drop(seed);
   return results;
