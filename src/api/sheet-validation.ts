@@ -4,7 +4,7 @@ import { decodeUtf8 } from '../sheet/decode-utf8.js';
 import { parseCsvChunks, readSheetLeads } from '../sheet/sheet-reader.js';
 import type { MappingOptions, SheetMapping } from '../sheet/types.js';
 import { createSource } from '../sources/create-source.js';
-import { parseSheetLink, sourceKindOf } from '../sources/sheet-link.js';
+import { linkFields, parseSheetLink, type LinkFields } from '../sources/sheet-link.js';
 import { checkUrlShape } from '../sources/ssrf.js';
 import type { SheetLink, SheetSource } from '../sources/types.js';
 
@@ -13,7 +13,7 @@ const SAMPLE_SIZE = 5;
 
 export interface CheckedLink {
   link: SheetLink;
-  sourceKind: ReturnType<typeof sourceKindOf>;
+  sourceKind: LinkFields['sourceKind'];
   spreadsheetId: string | null;
   gid: string | null;
 }
@@ -25,17 +25,7 @@ export interface CheckedLink {
 export function checkSheetLink(sheetUrl: string, config: Readonly<Config>): CheckedLink {
   const link = parseSheetLink(sheetUrl);
   if (link.kind === 'csv_url') checkUrlShape(link.url, config.allowHosts);
-  return {
-    link,
-    sourceKind: sourceKindOf(link, config.google.credentialsFile !== null),
-    spreadsheetId:
-      link.kind === 'google'
-        ? link.spreadsheetId
-        : link.kind === 'google_published'
-          ? link.publishedId
-          : null,
-    gid: link.kind === 'google' || link.kind === 'google_published' ? link.gid : null,
-  };
+  return { link, ...linkFields(link, config.google.credentialsFile !== null) };
 }
 
 export interface SheetCheck {

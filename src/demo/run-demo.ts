@@ -1,7 +1,7 @@
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/connection.js';
 import { createCustomer, findCustomerByName } from '../db/customers.repository.js';
-import { parseSheetLink, sourceKindOf } from '../sources/sheet-link.js';
+import { linkFields, parseSheetLink } from '../sources/sheet-link.js';
 import { closeOnSignals, startService } from '../service/server.js';
 import { DEMO_SHEETS, demoSheetUrl } from './demo-sheets.js';
 import { startDemoSheetServer } from './demo-server.js';
@@ -37,14 +37,7 @@ async function main(): Promise<void> {
         {
           name: sheet.customerName,
           sheetUrl,
-          sourceKind: sourceKindOf(link),
-          spreadsheetId:
-            link.kind === 'google'
-              ? link.spreadsheetId
-              : link.kind === 'google_published'
-                ? link.publishedId
-                : null,
-          gid: link.kind === 'google' || link.kind === 'google_published' ? link.gid : null,
+          ...linkFields(link),
           schedule: { intervalMinutes: 1 },
         },
         new Date(),

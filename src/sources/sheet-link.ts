@@ -65,6 +65,26 @@ export function sourceKindOf(link: SheetLink, hasGoogleCredentials = false): Sou
   }
 }
 
+/** What a customer row stores of its link: the source kind, the spreadsheet (or published) id and the tab. */
+export interface LinkFields {
+  sourceKind: SourceKind;
+  spreadsheetId: string | null;
+  gid: string | null;
+}
+
+export function linkFields(link: SheetLink, hasGoogleCredentials = false): LinkFields {
+  return {
+    sourceKind: sourceKindOf(link, hasGoogleCredentials),
+    spreadsheetId:
+      link.kind === 'google'
+        ? link.spreadsheetId
+        : link.kind === 'google_published'
+          ? link.publishedId
+          : null,
+    gid: link.kind === 'google' || link.kind === 'google_published' ? link.gid : null,
+  };
+}
+
 /** Accepts `https://…`, `http://…`, `//host/…` and a scheme-less Google link (`docs.google.com/…`). */
 function toUrl(text: string): URL | null {
   let candidate = text;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSheetLink, sourceKindOf } from '../../src/sources/sheet-link.js';
+import { linkFields, parseSheetLink, sourceKindOf } from '../../src/sources/sheet-link.js';
 import { rejection, SHEET_ID } from './support.js';
 
 const ID = SHEET_ID;
@@ -134,5 +134,38 @@ describe('sourceKindOf', () => {
   it('names CSV URLs and files for what they are', () => {
     expect(sourceKindOf(parseSheetLink('https://example.com/a.csv'))).toBe('csv_url');
     expect(sourceKindOf(parseSheetLink('a.csv', { allowFiles: true }))).toBe('file');
+  });
+});
+
+describe('linkFields', () => {
+  it('stores the spreadsheet id and tab of an edit link, via the API when a key is configured', () => {
+    const link = parseSheetLink(
+      'https://docs.google.com/spreadsheets/d/1AbcdefghijklmnopqrstuvwxyzABCDE/edit#gid=42',
+    );
+    expect(linkFields(link)).toEqual({
+      sourceKind: 'google_export',
+      spreadsheetId: '1AbcdefghijklmnopqrstuvwxyzABCDE',
+      gid: '42',
+    });
+    expect(linkFields(link, true).sourceKind).toBe('google_api');
+  });
+
+  it('stores the published id of a published link, which only the export can read', () => {
+    const link = parseSheetLink(
+      'https://docs.google.com/spreadsheets/d/e/2PACX-1vAbcdefghijklmnop/pub?gid=7&single=true&output=csv',
+    );
+    expect(linkFields(link, true)).toEqual({
+      sourceKind: 'google_export',
+      spreadsheetId: '2PACX-1vAbcdefghijklmnop',
+      gid: '7',
+    });
+  });
+
+  it('stores no spreadsheet id for a CSV URL', () => {
+    expect(linkFields(parseSheetLink('https://example.com/leads.csv'))).toEqual({
+      sourceKind: 'csv_url',
+      spreadsheetId: null,
+      gid: null,
+    });
   });
 });

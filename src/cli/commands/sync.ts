@@ -7,7 +7,7 @@ import {
   updateCustomer,
   type Customer,
 } from '../../db/customers.repository.js';
-import { parseSheetLink, sourceKindOf } from '../../sources/sheet-link.js';
+import { linkFields, parseSheetLink, type LinkFields } from '../../sources/sheet-link.js';
 import type { SheetLink } from '../../sources/types.js';
 import { runSync } from '../../sync/engine.js';
 import type { SyncRun } from '../../db/sync-runs.repository.js';
@@ -31,7 +31,7 @@ export async function syncCommand(input: string, options: SyncCommandOptions, io
       handle.db,
       options.customer ?? defaultName(link),
       sheetUrl,
-      link,
+      linkFields(link, config.google.credentialsFile !== null),
       options,
     );
     const printer = progressPrinter(io);
@@ -53,20 +53,13 @@ async function ensureCustomer(
   db: Kysely<Database>,
   name: string,
   sheetUrl: string,
-  link: SheetLink,
+  source: LinkFields,
   options: SyncCommandOptions,
 ): Promise<Customer> {
   const now = new Date();
   const fields = {
     sheetUrl,
-    sourceKind: sourceKindOf(link),
-    spreadsheetId:
-      link.kind === 'google'
-        ? link.spreadsheetId
-        : link.kind === 'google_published'
-          ? link.publishedId
-          : null,
-    gid: link.kind === 'google' || link.kind === 'google_published' ? link.gid : null,
+    ...source,
     ...(options.key !== undefined && { keyColumn: options.key }),
     ...(options.dateOrder !== undefined && { dateOrder: options.dateOrder }),
   };
