@@ -62,7 +62,7 @@ const FIGURE_KEYS = [
   'headerRow',
   'pendingDeletes',
 ] as const;
-type FigureKey = (typeof FIGURE_KEYS)[number];
+export type FigureKey = (typeof FIGURE_KEYS)[number];
 
 /** Records a run as started (listed from this moment, outcome null). The id sorts by start time. */
 export async function insertRun(db: Kysely<Database>, input: NewSyncRun): Promise<SyncRun> {

@@ -1,26 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { Database, RunOutcome } from '../db/database.js';
-import { finishRun, findRunById, type SyncRun } from '../db/sync-runs.repository.js';
+import { finishRun, findRunById, type FigureKey, type SyncRun } from '../db/sync-runs.repository.js';
 import { getSyncState, updateSyncState } from '../db/sync-states.repository.js';
 import type { LeadsyncError } from '../errors.js';
 import { inTransaction } from '../db/repository-helpers.js';
 import { recordRunEvents } from '../notify/run-events.js';
 import type { SyncProgress } from './progress.js';
 
-export interface RunFigures {
-  rowsProcessed: number;
-  rowsInserted: number;
-  rowsUpdated: number;
-  rowsDeleted: number;
-  rowsUnchanged: number;
-  duplicateKeys: number;
-  retryCount: number;
-  bytes: number;
-  checksum: string | null;
-  headerRow: number | null;
-  pendingDeletes: number | null;
-  details: Record<string, unknown> | null;
-}
+/** What a run counted: the run's own figure columns and its details. */
+export type RunFigures = Pick<SyncRun, FigureKey | 'details'>;
 
 export const NO_FIGURES: RunFigures = {
   rowsProcessed: 0,
@@ -63,22 +51,11 @@ export function recordEnding(db: Kysely<Database>, end: Ending): Promise<SyncRun
 async function writeEnding(db: Kysely<Database>, end: Ending): Promise<SyncRun> {
   const durationMs = end.finishedAt.getTime() - end.startedAt.getTime();
   const f = end.figures;
-  await finishRun(db, end.runId, {
+  const finished = await finishRun(db, end.runId, {
+    ...f,
     outcome: end.outcome,
     finishedAt: end.finishedAt.toISOString(),
     durationMs,
-    rowsProcessed: f.rowsProcessed,
-    rowsInserted: f.rowsInserted,
-    rowsUpdated: f.rowsUpdated,
-    rowsDeleted: f.rowsDeleted,
-    rowsUnchanged: f.rowsUnchanged,
-    duplicateKeys: f.duplicateKeys,
-    retryCount: f.retryCount,
-    bytes: f.bytes,
-    checksum: f.checksum,
-    headerRow: f.headerRow,
-    pendingDeletes: f.pendingDeletes,
-    details: f.details,
     error: end.error ? { code: end.error.code, message: end.error.message } : null,
   });
   const previous = await getSyncState(db, end.customerId);
@@ -119,7 +96,8 @@ async function writeEnding(db: Kysely<Database>, end: Ending): Promise<SyncRun> 
     end.finishedAt,
   );
   await recordRunEvents(db, end, previous);
-  const run = await findRunById(db, end.runId);
+  // undefined when the run was already closed (reaped as WORKER_LOST): report it as it stands.
+  const run = finished ?? (await findRunById(db, end.runId));
   if (!run) throw new Error(`run ${end.runId} vanished while being recorded`);
   return run;
 }
