@@ -98,6 +98,11 @@ export const ERROR_CODES = {
     retryable: true,
     message: 'The worker running the sync stopped before it finished',
   },
+  DATABASE_BUSY: {
+    status: 503,
+    retryable: true,
+    message: 'The database stayed locked by another writer for too long',
+  },
   NOT_READY: { status: 503, retryable: true, message: 'The service is not ready' },
   CONFIG_INVALID: { status: 500, retryable: false, message: 'The configuration is not valid' },
   INTERNAL: { status: 500, retryable: true, message: 'Unexpected error' },

@@ -1,12 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, type Dialect } from 'kysely';
 import pg from 'pg';
 import { LeadsyncError } from '../errors.js';
 import type { Database } from './database.js';
 import type { DialectName } from './dialect.js';
 import { migrateToLatest } from './migrate.js';
+import { registerNative, type NativeAccess } from './native.js';
+import { DEFAULT_BUSY_WAIT_MS, LeadsyncSqliteDialect } from './sqlite-driver.js';
 import { postgresTypeParsers } from './postgres-types.js';
 
 export interface DatabaseHandle {
@@ -21,8 +23,10 @@ export interface DatabaseHandle {
 export interface OpenDatabaseOptions {
   /** Apply pending migrations before returning. Default true. */
   migrate?: boolean;
-  /** PostgreSQL pool size (SQLite has one connection). Default 10. */
+  /** PostgreSQL pool size. Default 10. */
   poolSize?: number;
+  /** SQLite: how long a write waits for another connection's lock. Default 30 s. */
+  busyWaitMs?: number;
 }
 
 /**
@@ -37,9 +41,12 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions = {
       `DATABASE_URL must be sqlite:PATH or postgres://…, got "${redact(url)}"`,
     );
   }
-  const db = new Kysely<Database>({
-    dialect: dialect === 'sqlite' ? sqliteDialect(url) : postgresDialect(url, options.poolSize ?? 10),
-  });
+  const made =
+    dialect === 'sqlite'
+      ? sqliteDialect(url, options.busyWaitMs)
+      : postgresDialect(url, options.poolSize ?? 10);
+  const db = new Kysely<Database>({ dialect: made.dialect });
+  registerNative(db, made.native);
   let closing: Promise<void> | undefined;
   const handle: DatabaseHandle = { db, dialect, url, close: () => (closing ??= db.destroy()) };
   if (options.migrate ?? true) {
@@ -53,7 +60,10 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions = {
   return handle;
 }
 
-function sqliteDialect(url: string): SqliteDialect {
+function sqliteDialect(
+  url: string,
+  busyWaitMs: number | undefined,
+): { dialect: Dialect; native: NativeAccess } {
   const path = url.slice('sqlite:'.length);
   if (path === '' || (path.startsWith('//') && !path.startsWith('///'))) {
     throw new LeadsyncError('CONFIG_INVALID', `Use sqlite:PATH or sqlite:///absolute/path, got "${url}"`);
@@ -63,23 +73,40 @@ function sqliteDialect(url: string): SqliteDialect {
     file = resolve(path);
     mkdirSync(dirname(file), { recursive: true });
   }
+  const writer = openSqliteConnection(file);
+  // A second connection to :memory: would be another, empty database: there the writer reads too.
+  const reader = file === ':memory:' ? null : openSqliteConnection(file, { reader: true });
+  const native: NativeAccess = {
+    dialect: 'sqlite',
+    writer,
+    openConnection: () => (file === ':memory:' ? null : openSqliteConnection(file)),
+    busyWaitMs: busyWaitMs ?? DEFAULT_BUSY_WAIT_MS,
+  };
+  return { dialect: new LeadsyncSqliteDialect({ writer, reader, busyWaitMs }), native };
+}
+
+/** One connection to the file with leadsync's settings. */
+export function openSqliteConnection(file: string, options: { reader?: boolean } = {}): SQLite.Database {
   const sqlite = new SQLite(file);
   // WAL: readers (API) never wait for the sync's writes. Not available in memory.
   if (file !== ':memory:') sqlite.pragma('journal_mode = WAL');
   // With WAL, NORMAL is durable against crashes of the process; only power loss can lose the last commits.
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
-  // The API, worker and CLI may share a file: wait for the writer instead of failing at once.
-  sqlite.pragma('busy_timeout = 5000');
+  // Writers wait for another connection's lock on a timer in the driver (sqlite-driver.ts), never in
+  // SQLite's busy handler, which sleeps the whole event loop. A WAL reader only waits in rare
+  // recovery cases, briefly.
+  sqlite.pragma(`busy_timeout = ${options.reader ? 1000 : 0}`);
+  if (options.reader) sqlite.pragma('query_only = ON');
   // Big sorts and index builds (500k-row syncs) spill to temp files, which the page cache bounds,
   // instead of growing RSS without limit. It is this build's default; stated so no one "tunes" it.
   sqlite.pragma('temp_store = FILE');
   // A 500k-row transaction grows the WAL file; truncate it after checkpoints, not keep it forever.
   sqlite.pragma('journal_size_limit = 67108864');
-  return new SqliteDialect({ database: sqlite });
+  return sqlite;
 }
 
-function postgresDialect(url: string, max: number): PostgresDialect {
+function postgresDialect(url: string, max: number): { dialect: Dialect; native: NativeAccess } {
   const pool = new pg.Pool({
     connectionString: url,
     max,
@@ -91,7 +118,7 @@ function postgresDialect(url: string, max: number): PostgresDialect {
   // An idle client whose server went away emits 'error' on the pool; the pool already discards
   // it and the next query reconnects, so the event must not crash the process.
   pool.on('error', () => {});
-  return new PostgresDialect({ pool });
+  return { dialect: new PostgresDialect({ pool }), native: { dialect: 'postgres', pool } };
 }
 
 function redact(url: string): string {
