@@ -36,6 +36,8 @@ const schema = z.object({
   LEADSYNC_MAX_SHEET_BYTES: intFrom(1024 * 1024 * 1024, 1),
   /** LEADSYNC_BATCH_SIZE: leads written per statement batch. Default 500. */
   LEADSYNC_BATCH_SIZE: intFrom(500, 1),
+  /** LEADSYNC_DELETE_GUARD_WINDOW_DAYS: the mass-delete guard compares with the most leads of this many days; an approval restarts it. Default 7. */
+  LEADSYNC_DELETE_GUARD_WINDOW_DAYS: intFrom(7),
   // The service (API, worker, scheduler).
   /** PORT: the HTTP port of `leadsync serve`. Default 3000. */
   PORT: intFrom(3000).pipe(z.number().max(65_535)),
@@ -105,6 +107,8 @@ export interface Config {
     maxBytes: number;
   };
   batchSize: number;
+  /** Days of run history whose highest live-lead count the mass-delete guard compares with. */
+  deleteGuardWindowDays: number;
   /** Always set by loadConfig; optional so literal configs of tests that run no service stay short. */
   service?: ServiceConfig;
   /** Always set by loadConfig; optional like `service`. */
@@ -169,6 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       maxBytes: e.LEADSYNC_MAX_SHEET_BYTES,
     },
     batchSize: e.LEADSYNC_BATCH_SIZE,
+    deleteGuardWindowDays: e.LEADSYNC_DELETE_GUARD_WINDOW_DAYS,
     service: {
       port: e.PORT,
       host: e.HOST,

@@ -142,6 +142,8 @@ export interface LeadSyncRunsTable {
   /** JSON: duplicate keys, a sample of held deletes, header mapping, … */
   details: JsonText | null;
   workerId: string | null;
+  /** Live sheet leads after a success or unchanged run, for the mass-delete guard's window. */
+  liveLeadsAfter: number | null;
 }
 
 export interface Database {

@@ -47,6 +47,8 @@ export type RunResult = {
   durationMs: number;
   error?: { code: string; message: string } | null;
   details?: Record<string, unknown> | null;
+  /** Live sheet leads after the run (success and unchanged), read by the mass-delete guard. */
+  liveLeadsAfter?: number | null;
 } & Partial<Pick<SyncRun, FigureKey>>;
 
 const FIGURE_KEYS = [
@@ -111,6 +113,7 @@ export async function finishRun(
     set.errorMessage = result.error?.message ?? null;
   }
   if (result.details !== undefined) set.details = result.details && JSON.stringify(result.details);
+  if (result.liveLeadsAfter !== undefined) set.liveLeadsAfter = result.liveLeadsAfter;
   const row = await db
     .updateTable('lead_sync_runs')
     .set(set)

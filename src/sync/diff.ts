@@ -36,17 +36,51 @@ export interface MassDeleteInput {
   deletes: number;
   /** Live sheet leads before this run. */
   liveLeads: number;
+  /**
+   * The most live sheet leads seen in the guard's window (src/db/delete-guard.repository.ts);
+   * liveLeads counts as the baseline when it is higher.
+   */
+  baseline: number;
   /** Leads the sheet has now. */
   sheetLeads: number;
   thresholdPercent: number;
 }
 
 /**
- * A run that would delete more than `thresholdPercent` of the live leads, or that empties a
- * customer whose sheet suddenly parses to no lead at all, is held for a person to approve.
+ * A run is held for a person to approve when the leads it would leave are more than
+ * `thresholdPercent` below the most leads seen recently, or when it empties a customer whose
+ * sheet suddenly parses to no lead at all. Measured against the recent most rather than the
+ * count just before the run, so two clean runs of 37 % and then 50 % fewer rows do not wear
+ * the guard down: the second is held at 68 %. With a baseline equal to liveLeads this is the
+ * plain "deletes more than threshold % of the live leads".
  */
-export function isMassDelete({ deletes, liveLeads, sheetLeads, thresholdPercent }: MassDeleteInput): boolean {
+export function isMassDelete({
+  deletes,
+  liveLeads,
+  baseline,
+  sheetLeads,
+  thresholdPercent,
+}: MassDeleteInput): boolean {
   if (deletes === 0) return false;
   if (sheetLeads === 0) return true;
-  return deletes * 100 > liveLeads * thresholdPercent;
+  const most = Math.max(baseline, liveLeads);
+  return (most - (liveLeads - deletes)) * 100 > most * thresholdPercent;
+}
+
+/** Where the guard's window starts, in words for the held run's message. */
+export interface GuardWindow {
+  days: number;
+  /** An approval run started the window (it resets it). */
+  sinceApproval: boolean;
+}
+
+/** The held run's message: what it would delete, and against which count it was measured. */
+export function massDeleteMessage(input: MassDeleteInput, window: GuardWindow): string {
+  const { deletes, liveLeads, thresholdPercent } = input;
+  const most = Math.max(input.baseline, liveLeads);
+  const seen =
+    most > liveLeads
+      ? `, which would leave ${liveLeads - deletes} of the ${most} leads seen ${window.sinceApproval ? 'since the last approval' : `in the last ${window.days} ${window.days === 1 ? 'day' : 'days'}`}`
+      : '';
+  return `The sheet would delete ${deletes} of ${liveLeads} leads${seen} (threshold ${thresholdPercent} %); approve the run to apply it`;
 }

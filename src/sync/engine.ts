@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import type { Database, RunTrigger } from '../db/database.js';
 import { findCustomerById, type Customer } from '../db/customers.repository.js';
-import { countLiveSheetLeads, describeSheetLeads, loadLeadIndex } from '../db/leads-sync.repository.js';
+import { massDeleteBaseline } from '../db/delete-guard.repository.js';
+import { describeSheetLeads, loadLeadIndex } from '../db/leads-sync.repository.js';
 import type { SyncRun } from '../db/sync-runs.repository.js';
 import { startRun } from '../notify/run-events.js';
 import { getSyncState, renewLease, updateSyncState } from '../db/sync-states.repository.js';
@@ -11,7 +12,7 @@ import { retryDelayMs, shouldRetry } from '../sources/backoff.js';
 import { sourceForCustomer } from './customer-source.js';
 import type { SheetSource } from '../sources/types.js';
 import { applyChanges } from './apply-changes.js';
-import { isMassDelete } from './diff.js';
+import { isMassDelete, massDeleteMessage, type MassDeleteInput } from './diff.js';
 import { ProgressPersister } from './progress-persister.js';
 import { ProgressTracker, type ProgressListener } from './progress.js';
 import { readChanges, type ReadChangesResult } from './read-changes.js';
@@ -145,33 +146,31 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
       }
     }
     const figures = figuresOf(read, retries);
-    const liveLeads = await countLiveSheetLeads(db, customer.id);
+    const windowDays = config.deleteGuardWindowDays;
+    const guard = await massDeleteBaseline(db, customer.id, clock(), windowDays);
+    const { liveLeads, baseline } = guard;
     const deletes = read.deleteKeys.length;
     await persister.flushAndStop();
 
-    if (
-      !request.allowDeletes &&
-      isMassDelete({
-        deletes,
-        liveLeads,
-        sheetLeads: read.stats.leads,
-        thresholdPercent: customer.deleteThresholdPercent,
-      })
-    ) {
+    const massDelete: MassDeleteInput = {
+      deletes,
+      liveLeads,
+      baseline,
+      sheetLeads: read.stats.leads,
+      thresholdPercent: customer.deleteThresholdPercent,
+    };
+    if (!request.allowDeletes && isMassDelete(massDelete)) {
       progress.complete(`Held: would delete ${deletes} of ${liveLeads} leads`);
-      const held = new LeadsyncError(
-        'MASS_DELETE_HELD',
-        `The sheet would delete ${deletes} of ${liveLeads} leads (threshold ${customer.deleteThresholdPercent} %); approve the run to apply it`,
-        {
-          details: { pendingDeletes: deletes, liveLeads },
-        },
-      );
+      const message = massDeleteMessage(massDelete, { days: windowDays, sinceApproval: guard.sinceApproval });
+      const held = new LeadsyncError('MASS_DELETE_HELD', message, {
+        details: { pendingDeletes: deletes, liveLeads, recentLiveLeads: baseline, recentSince: guard.since },
+      });
       const pendingDeleteSample = await describeSheetLeads(
         db,
         customer.id,
         read.deleteKeys.slice(0, HELD_SAMPLE),
       );
-      const details = { ...figures.details, pendingDeleteSample, liveLeads };
+      const details = { ...figures.details, pendingDeleteSample, liveLeads, recentLiveLeads: baseline };
       return await end(
         'needs_review',
         { ...figures, rowsInserted: 0, rowsUpdated: 0, rowsDeleted: 0, pendingDeletes: deletes, details },

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, RunOutcome } from '../db/database.js';
 import { finishRun, findRunById, type FigureKey, type SyncRun } from '../db/sync-runs.repository.js';
+import { countLiveSheetLeads } from '../db/leads-sync.repository.js';
 import { getSyncState, updateSyncState } from '../db/sync-states.repository.js';
 import type { LeadsyncError } from '../errors.js';
 import { inTransaction } from '../db/repository-helpers.js';
@@ -57,6 +58,8 @@ async function writeEnding(db: Kysely<Database>, end: Ending): Promise<SyncRun> 
     finishedAt: end.finishedAt.toISOString(),
     durationMs,
     error: end.error ? { code: end.error.code, message: end.error.message } : null,
+    // Counted inside the run's transaction, so it is what this run's writes leave behind.
+    ...(end.success && { liveLeadsAfter: await countLiveSheetLeads(db, end.customerId) }),
   });
   const previous = await getSyncState(db, end.customerId);
   const failed = end.outcome === 'failed';

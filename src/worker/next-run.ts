@@ -16,15 +16,32 @@ export function scheduleOf(row: ScheduleColumns, defaultIntervalMinutes: number)
   return { intervalMinutes: row.scheduleIntervalMinutes ?? defaultIntervalMinutes };
 }
 
-/** Throws VALIDATION_FAILED for a cron expression or time zone croner does not accept. */
+const MINUTE_MS = 60_000;
+
+/**
+ * Throws VALIDATION_FAILED for a cron expression or time zone croner does not accept, and for
+ * one with a seconds (or year) field: schedules are minute-granular, and `* * * * * *` would
+ * mean a sync, its events and its webhook deliveries every second. With five fields croner
+ * fires on whole minutes only, so no accepted expression runs more than once a minute
+ * (test/worker/next-run.test.ts walks a year of DST changes to check it).
+ */
 export function validateSchedule(schedule: Schedule): void {
   if ('intervalMinutes' in schedule) {
     const n = schedule.intervalMinutes;
     if (!Number.isInteger(n) || n < 1 || n > 525_600) throw invalid('intervalMinutes must be 1 to 525600');
     return;
   }
+  const fields = schedule.cron.trim().split(/\s+/).length;
+  if (fields > 5)
+    throw invalid(
+      `cron "${schedule.cron}" has ${fields} fields; schedules are minute-granular (at most once a minute), so use the five fields minute hour day-of-month month day-of-week, without seconds`,
+    );
   try {
-    const next = new Cron(schedule.cron, { timezone: schedule.timezone, paused: true }).nextRun();
+    const next = new Cron(schedule.cron, {
+      timezone: schedule.timezone,
+      paused: true,
+      mode: '5-part',
+    }).nextRun();
     if (next === null) throw new Error('the expression never fires');
   } catch (error) {
     throw invalid(
@@ -38,11 +55,18 @@ export function validateSchedule(schedule: Schedule): void {
  * the end of the last run (manual or scheduled), so a manual run pushes the schedule back; a cron
  * schedule keeps its slots. Runs missed while no worker was up collapse into one: the next slot
  * is always after `finishedAt`, never a backlog.
+ *
+ * A cron slot is looked for from the start of the minute after `finishedAt`. For a five-field
+ * expression that changes nothing (its slots are whole minutes); a six-field one stored before
+ * validateSchedule refused them still runs at most once a minute, at its first second.
  */
 export function nextRunAfter(schedule: Schedule, finishedAt: Date): Date {
   if ('intervalMinutes' in schedule)
-    return new Date(finishedAt.getTime() + schedule.intervalMinutes * 60_000);
-  const next = new Cron(schedule.cron, { timezone: schedule.timezone, paused: true }).nextRun(finishedAt);
+    return new Date(finishedAt.getTime() + schedule.intervalMinutes * MINUTE_MS);
+  const nextMinute = (Math.floor(finishedAt.getTime() / MINUTE_MS) + 1) * MINUTE_MS;
+  const next = new Cron(schedule.cron, { timezone: schedule.timezone, paused: true }).nextRun(
+    new Date(nextMinute - 1),
+  );
   // validateSchedule refuses expressions that never fire; a far date keeps a bad row harmless.
   return next ?? new Date(finishedAt.getTime() + 365 * 86_400_000);
 }

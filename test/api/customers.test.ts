@@ -82,6 +82,31 @@ describeEachDialect('customers API', (dialect) => {
     expect(broken.json().error.code).toBe('VALIDATION_FAILED');
   });
 
+  it('refuses a cron with a seconds field on create and update (400 VALIDATION_FAILED, minute-granular)', async () => {
+    const everySecond = { cron: '* * * * * *', timezone: 'UTC' };
+    const create = await h.call('POST', '/api/customers', {
+      name: 'Tick',
+      sheetUrl: link(1),
+      schedule: everySecond,
+    });
+    expect(create.statusCode).toBe(400);
+    expect(create.json().error).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      message: expect.stringContaining('minute-granular'),
+      details: { field: 'schedule' },
+    });
+    expect(
+      (await h.call('GET', '/api/customers')).json().customers.map((c: { name: string }) => c.name),
+    ).not.toContain('Tick');
+    const created = (await h.call('POST', '/api/customers', { name: 'Tock', sheetUrl: link(1) })).json();
+    const update = await h.call('PATCH', `/api/customers/${created.id}`, { schedule: everySecond });
+    expect(update.statusCode).toBe(400);
+    expect(update.json().error.code).toBe('VALIDATION_FAILED');
+    expect((await h.call('GET', `/api/customers/${created.id}`)).json().schedule).toEqual({
+      intervalMinutes: 10,
+    });
+  });
+
   it('answers 404 for unknown and malformed ids', async () => {
     for (const id of ['0190a4d2-0000-7000-8000-000000000000', 'nope', "1' or 1=1"]) {
       const res = await h.call('GET', `/api/customers/${encodeURIComponent(id)}`);

@@ -116,6 +116,7 @@ const EXPECTED: { [T in keyof Database]: Record<keyof Database[T], Nullability> 
     pendingDeletes: 'null',
     details: 'null',
     workerId: 'null',
+    liveLeadsAfter: 'null',
   },
 };
 

@@ -1,3 +1,4 @@
+import { Cron } from 'croner';
 import { describe, expect, it } from 'vitest';
 import { nextRunAfter, nextRunOnResume, scheduleOf, validateSchedule } from '../../src/worker/next-run.js';
 
@@ -53,6 +54,28 @@ describe('nextRunAfter', () => {
     const interval = nextRunAfter({ intervalMinutes: 10 }, at('2026-01-04T10:20:05Z'));
     expect(interval.getTime() - at('2026-01-04T10:20:05Z').getTime()).toBe(10 * MIN);
   });
+
+  it('keeps the slot of an every-minute cron: the next whole minute, even a few seconds away', () => {
+    const everyMinute = { cron: '* * * * *', timezone: 'UTC' };
+    expect(nextRunAfter(everyMinute, at('2026-01-01T10:00:55Z'))).toEqual(at('2026-01-01T10:01:00Z'));
+    expect(nextRunAfter(everyMinute, at('2026-01-01T10:01:00Z'))).toEqual(at('2026-01-01T10:02:00Z'));
+  });
+
+  it('runs a six-field cron stored before they were refused at most once a minute', () => {
+    for (const cron of ['* * * * * *', '*/5 * * * * *', '0,30 * * * * *', '59 * * * * *']) {
+      let finished = at('2026-01-01T10:00:00.400Z');
+      let previous: Date | null = null;
+      for (let run = 0; run < 5; run++) {
+        const next = nextRunAfter({ cron, timezone: 'Europe/Berlin' }, finished);
+        expect(next > finished, cron).toBe(true);
+        if (previous) expect(next.getTime() - previous.getTime(), cron).toBeGreaterThanOrEqual(MIN);
+        previous = next;
+        finished = new Date(next.getTime() + 1_500); // each run takes 1.5 s
+      }
+    }
+    const everySecond = { cron: '* * * * * *', timezone: 'UTC' };
+    expect(nextRunAfter(everySecond, at('2026-01-01T10:00:00.400Z'))).toEqual(at('2026-01-01T10:01:00Z'));
+  });
 });
 
 describe('nextRunOnResume', () => {
@@ -102,5 +125,47 @@ describe('schedules', () => {
       );
     }
     expect(() => validateSchedule({ cron: '0 9 * * 1-5', timezone: 'Europe/Berlin' })).not.toThrow();
+  });
+
+  it('refuses cron expressions with a seconds or year field: schedules are minute-granular', () => {
+    for (const cron of [
+      '* * * * * *',
+      '*/10 * * * * *',
+      '0 * * * * *',
+      '0 0 9 * * * 2027',
+      ' * * * * * * ',
+    ]) {
+      expect(() => validateSchedule({ cron, timezone: 'UTC' }), cron).toThrow(
+        expect.objectContaining({
+          code: 'VALIDATION_FAILED',
+          message: expect.stringContaining('minute-granular'),
+        }),
+      );
+    }
+    for (const cron of ['* * * * *', '*/1 * * * *', '@hourly', ' 0 9 * * * '])
+      expect(() => validateSchedule({ cron, timezone: 'UTC' }), cron).not.toThrow();
+  });
+
+  it('accepts no cron whose runs come less than a minute apart, across DST changes and odd offsets', () => {
+    const patterns = ['* * * * *', '* 1-3 * * *', '30 2 * * *', '59,0 1,2,3 * * *', '0 2 L * *'];
+    // Each zone with the days of its clock changes: an hour, half an hour (Lord Howe), none (+05:45).
+    const zones: Record<string, string[]> = {
+      'Europe/Berlin': ['2026-03-29', '2026-10-25'],
+      'America/New_York': ['2026-03-08', '2026-11-01'],
+      'Australia/Lord_Howe': ['2026-04-05', '2026-10-04'],
+      'Asia/Kathmandu': ['2026-06-30'],
+    };
+    for (const [timezone, days] of Object.entries(zones))
+      for (const cron of patterns) {
+        validateSchedule({ cron, timezone });
+        const job = new Cron(cron, { timezone, paused: true });
+        for (const day of days) {
+          const runs = job.nextRuns(2000, new Date(Date.parse(`${day}T00:00:00Z`) - 12 * 3_600_000));
+          for (let i = 1; i < runs.length; i++) {
+            const gap = runs[i]!.getTime() - runs[i - 1]!.getTime();
+            expect(gap, `${cron} in ${timezone} at ${runs[i]!.toISOString()}`).toBeGreaterThanOrEqual(MIN);
+          }
+        }
+      }
   });
 });
