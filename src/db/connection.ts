@@ -76,13 +76,10 @@ function sqliteDialect(
   const writer = openSqliteConnection(file);
   // A second connection to :memory: would be another, empty database: there the writer reads too.
   const reader = file === ':memory:' ? null : openSqliteConnection(file, { reader: true });
-  const native: NativeAccess = {
-    dialect: 'sqlite',
-    writer,
-    openConnection: () => (file === ':memory:' ? null : openSqliteConnection(file)),
-    busyWaitMs: busyWaitMs ?? DEFAULT_BUSY_WAIT_MS,
+  return {
+    dialect: new LeadsyncSqliteDialect({ writer, reader, busyWaitMs: busyWaitMs ?? DEFAULT_BUSY_WAIT_MS }),
+    native: { dialect: 'sqlite', writer },
   };
-  return { dialect: new LeadsyncSqliteDialect({ writer, reader, busyWaitMs }), native };
 }
 
 /** One connection to the file with leadsync's settings. */

@@ -11,6 +11,8 @@ export interface DialectTraits {
   maxBindParameters: number;
   /** `FOR UPDATE SKIP LOCKED` exists; SQLite has one writer at a time, so a plain UPDATE claims. */
   supportsSkipLocked: boolean;
+  /** One write transaction at a time for the whole database (SQLite): every other writer waits for it. */
+  singleWriter: boolean;
   /** Case-insensitive pattern operator: SQLite's LIKE already ignores ASCII case. */
   likeOperator: 'like' | 'ilike';
   /**
@@ -32,6 +34,7 @@ export const DIALECT_TRAITS: Readonly<Record<DialectName, Readonly<DialectTraits
   sqlite: {
     maxBindParameters: 32766,
     supportsSkipLocked: false,
+    singleWriter: true,
     likeOperator: 'like',
     columnTypes: { timestamp: 'text', json: 'text', flag: 'integer', bigint: 'integer' },
     flagOff: 0,
@@ -39,6 +42,7 @@ export const DIALECT_TRAITS: Readonly<Record<DialectName, Readonly<DialectTraits
   postgres: {
     maxBindParameters: 65535,
     supportsSkipLocked: true,
+    singleWriter: false,
     likeOperator: 'ilike',
     columnTypes: { timestamp: 'timestamptz', json: 'jsonb', flag: 'boolean', bigint: 'bigint' },
     flagOff: false,

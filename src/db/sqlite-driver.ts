@@ -81,6 +81,8 @@ class Statements {
 class SqliteSplitDriver implements Driver {
   private readonly writer: Statements;
   private readonly reader: Statements | null;
+  /** Statements the reader cannot run (writes, temporary tables): not prepared there again. */
+  private readonly writesOnly = new LRUCache<string, true>({ max: 500 });
   private readonly mutex = new Mutex();
   private readonly busyWaitMs: number;
 
@@ -174,14 +176,15 @@ class SqliteSplitDriver implements Driver {
 
   /** The statement prepared on the reader when it only reads; null when the writer must run it. */
   private readOnly(sqlText: string): SQLite.Statement | null {
-    if (!this.reader) return null;
+    if (!this.reader || this.writesOnly.has(sqlText)) return null;
     try {
       const stmt = this.reader.get(sqlText);
-      return stmt.readonly ? stmt : null;
+      if (stmt.readonly) return stmt;
     } catch {
-      // Not preparable there (e.g. names only the writer's connection knows): the writer decides.
-      return null;
+      // Not preparable there (e.g. a temporary table, which only the writer's connection has).
     }
+    this.writesOnly.set(sqlText, true);
+    return null;
   }
 
   /**

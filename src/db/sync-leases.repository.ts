@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { Database } from './database.js';
 
 /**
@@ -44,12 +44,56 @@ export async function renewLease(
   const at = now.toISOString();
   const result = await db
     .updateTable('lead_sync_states')
-    .set({ leaseExpiresAt: isoAfter(now, leaseMs), updatedAt: at })
+    .set((eb) => ({ leaseExpiresAt: extendedTo(eb, isoAfter(now, leaseMs)), updatedAt: at }))
     .where('customerId', '=', customerId)
     .where('leaseOwner', '=', owner)
     .where('leaseExpiresAt', '>', at)
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
+}
+
+/**
+ * Every live lease of `owner` extended to `now + leaseMs`. For SQLite, inside a sync's write
+ * transaction: the heartbeat's own UPDATEs wait for that transaction's lock, so it renews them.
+ */
+export async function renewOwnerLeases(
+  db: Kysely<Database>,
+  owner: string,
+  leaseMs: number,
+  now: Date,
+): Promise<void> {
+  const at = now.toISOString();
+  await db
+    .updateTable('lead_sync_states')
+    .set((eb) => ({ leaseExpiresAt: extendedTo(eb, isoAfter(now, leaseMs)) }))
+    .where('leaseOwner', '=', owner)
+    .where('leaseExpiresAt', '>', at)
+    .execute();
+}
+
+/** Whether `owner` holds a live lease on the customer (a read: no row lock). */
+export async function isLeaseHeld(
+  db: Kysely<Database>,
+  customerId: string,
+  owner: string,
+  now: Date,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('lead_sync_states')
+    .select('customerId')
+    .where('customerId', '=', customerId)
+    .where('leaseOwner', '=', owner)
+    .where('leaseExpiresAt', '>', now.toISOString())
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * A renewal never shortens a lease: a heartbeat that waited for SQLite's write lock carries the
+ * time it started at, and must not undo the longer lease renewed meanwhile inside the write.
+ */
+function extendedTo(eb: ExpressionBuilder<Database, 'lead_sync_states'>, next: string) {
+  return eb.case().when('leaseExpiresAt', '<', next).then(next).else(eb.ref('leaseExpiresAt')).end();
 }
 
 /**

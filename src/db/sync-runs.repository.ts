@@ -129,6 +129,23 @@ export async function findRunById(db: Kysely<Database>, id: string): Promise<Syn
   return row && toSyncRun(row);
 }
 
+/** The customer's latest run that ended success or unchanged: what an identical sheet still is. */
+export async function findLastGoodRun(
+  db: Kysely<Database>,
+  customerId: string,
+): Promise<SyncRun | undefined> {
+  const row = await db
+    .selectFrom('lead_sync_runs')
+    .selectAll()
+    .where('customerId', '=', customerId)
+    .where('outcome', 'in', ['success', 'unchanged'])
+    .orderBy('startedAt', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row && toSyncRun(row);
+}
+
 /**
  * Runs newest first (startedAt, then id, descending), of one customer or all. `before` is the
  * id of the last run of the previous page; an id that is not a run is VALIDATION_FAILED.

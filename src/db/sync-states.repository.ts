@@ -115,6 +115,9 @@ export async function setProgress(
       updatedAt: now.toISOString(),
     })
     .where('customerId', '=', customerId)
+    // Only while the run is open: a write that waited for the run's own write transaction (SQLite's
+    // lock, PostgreSQL's row lock) must not overwrite the final state the run just recorded.
+    .where('isRunning', '=', 1)
     .execute();
 }
 

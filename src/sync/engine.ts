@@ -4,20 +4,22 @@ import type { Database, RunTrigger } from '../db/database.js';
 import { findCustomerById, type Customer } from '../db/customers.repository.js';
 import { massDeleteBaseline } from '../db/delete-guard.repository.js';
 import { describeSheetLeads, loadLeadIndex } from '../db/leads-sync.repository.js';
-import type { SyncRun } from '../db/sync-runs.repository.js';
+import { openLeadStage, type LeadStage } from '../db/lead-stage.js';
+import { findLastGoodRun, type SyncRun } from '../db/sync-runs.repository.js';
 import { startRun } from '../notify/run-events.js';
-import { getSyncState, renewLease, updateSyncState } from '../db/sync-states.repository.js';
+import { getSyncState, updateSyncState, type SyncState } from '../db/sync-states.repository.js';
 import { LeadsyncError, toLeadsyncError } from '../errors.js';
-import { retryDelayMs, shouldRetry } from '../sources/backoff.js';
 import { sourceForCustomer } from './customer-source.js';
 import type { SheetSource } from '../sources/types.js';
-import { applyChanges } from './apply-changes.js';
 import { isMassDelete, massDeleteMessage, type MassDeleteInput } from './diff.js';
 import { ProgressPersister } from './progress-persister.js';
 import { ProgressTracker, type ProgressListener } from './progress.js';
 import { readChanges, type ReadChangesResult } from './read-changes.js';
+import { downloadBody } from './download.js';
+import type { SpooledBody } from './body-spool.js';
+import { inputFingerprint } from './input-fingerprint.js';
+import { writeInTransaction } from './write-changes.js';
 import { NO_FIGURES, recordEnding, type RunFigures } from './record-outcome.js';
-import { sleep as realSleep } from './sleep.js';
 
 /** How many of a held run's deletes are named on the run, for a person to check before approving. */
 const HELD_SAMPLE = 25;
@@ -49,10 +51,13 @@ export interface SyncRequest {
 }
 
 /**
- * One sync of one customer: download and compare outside any transaction, then write every
- * change, the run and the state in a single transaction. Always ends with the run recorded
- * (success, unchanged, needs_review, failed or cancelled) and returns it; throws only when
- * the customer does not exist or the database itself fails.
+ * One sync of one customer: download the body whole (hashed, in memory or an unlinked temp
+ * file); if it and the mapping options are what the last successful run saw, end `unchanged`
+ * without parsing; else parse and compare outside any transaction, staging what must be written
+ * (src/db/lead-stage.ts), then write every change, the run and the state in a single
+ * transaction. Always ends with the run recorded (success, unchanged, needs_review, failed or
+ * cancelled) and returns it; throws only when the customer does not exist or the database
+ * itself fails.
  */
 export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<SyncRun> {
   const { db, config } = deps;
@@ -80,8 +85,16 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
   );
   progress.start();
 
+  const options = {
+    keyColumn: customer.keyColumn,
+    dateOrder: customer.dateOrder,
+    fieldOverrides: customer.fieldOverrides,
+  };
+  let body: SpooledBody | null = null;
+  let stage: LeadStage | null = null;
   let read: ReadChangesResult | null = null;
   let retries = 0;
+  let fingerprint = '';
   const end = async (
     outcome: Parameters<typeof recordEnding>[1]['outcome'],
     figures: RunFigures,
@@ -100,10 +113,10 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
       ...(outcome === 'success' || outcome === 'unchanged'
         ? {
             success: {
-              bodyHash: read!.bodyHash,
-              bodyBytes: read!.bytes,
-              headers: read!.mapping?.header.names ?? [],
-              rowCount: read!.stats.leads,
+              bodyHash: fingerprint,
+              bodyBytes: body!.bytes,
+              headers: read ? (read.mapping?.header.names ?? []) : lastHeaders(state),
+              rowCount: read ? read.stats.leads : (state?.rowCount ?? 0),
             },
           }
         : {}),
@@ -111,46 +124,35 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
 
   try {
     const source = (deps.sourceFor ?? ((c) => sourceForCustomer(c, config)))(customer);
-    for (;;) {
-      try {
-        read = await readChanges({
-          source,
-          options: {
-            keyColumn: customer.keyColumn,
-            dateOrder: customer.dateOrder,
-            fieldOverrides: customer.fieldOverrides,
-          },
-          index: await loadLeadIndex(db, customer.id),
-          progress,
-          previousBytes: state?.lastBodyBytes ?? null,
-          maxBytes: config.fetch.maxBytes,
-          signal: request.signal,
-        });
-        break;
-      } catch (caught) {
-        const error = toLeadsyncError(caught);
-        if (request.signal?.aborted || !shouldRetry(error, retries, config.fetch.retries)) throw error;
-        retries++;
-        const delay = retryDelayMs(
-          retries,
-          error,
-          { baseMs: config.fetch.retryBaseMs, maxMs: config.fetch.retryMaxMs },
-          deps.random ?? Math.random,
-        );
-        progress.update(
-          'fetching',
-          0,
-          `${error.code}: retry ${retries} of ${config.fetch.retries} in ${Math.round(delay / 100) / 10} s`,
-        );
-        await (deps.sleep ?? realSleep)(delay, request.signal);
-      }
+    body = await downloadBody(deps, {
+      source,
+      progress,
+      previousBytes: state?.lastBodyBytes ?? null,
+      signal: request.signal,
+      onRetry: () => retries++,
+    });
+    fingerprint = inputFingerprint(body.hash, options);
+    const lastGood = state?.lastBodyHash === fingerprint ? await findLastGoodRun(db, customer.id) : undefined;
+    if (state && lastGood) {
+      await persister.flushAndStop();
+      progress.complete('No changes: the sheet is byte for byte what the last sync read');
+      return await end('unchanged', unchangedFigures(lastGood, body, retries, fingerprint), null);
     }
-    const figures = figuresOf(read, retries);
+
+    stage = openLeadStage(db, { customerId: customer.id, batchSize: config.batchSize });
+    read = await readChanges({
+      body,
+      options,
+      index: await loadLeadIndex(db, customer.id),
+      stage,
+      progress,
+      signal: request.signal,
+    });
+    const figures = figuresOf(read, body, retries, fingerprint);
     const windowDays = config.deleteGuardWindowDays;
     const guard = await massDeleteBaseline(db, customer.id, clock(), windowDays);
     const { liveLeads, baseline } = guard;
     const deletes = read.deleteKeys.length;
-    await persister.flushAndStop();
 
     const massDelete: MassDeleteInput = {
       deletes,
@@ -160,6 +162,7 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
       thresholdPercent: customer.deleteThresholdPercent,
     };
     if (!request.allowDeletes && isMassDelete(massDelete)) {
+      await persister.flushAndStop();
       progress.complete(`Held: would delete ${deletes} of ${liveLeads} leads`);
       const message = massDeleteMessage(massDelete, { days: windowDays, sinceApproval: guard.sinceApproval });
       const held = new LeadsyncError('MASS_DELETE_HELD', message, {
@@ -177,38 +180,33 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
         held,
       );
     }
-    if (read.changes.size === 0 && deletes === 0) {
+    if (stage.upserts === 0 && deletes === 0) {
+      await persister.flushAndStop();
       progress.complete('No changes');
       return await end('unchanged', figures, null);
     }
-    const changes = read.changes;
-    return await db.transaction().execute(async (trx) => {
-      const rowsDeleted = await applyChanges(trx, {
-        customerId: customer.id,
-        changes,
-        deleteKeys: read!.deleteKeys,
-        batchSize: config.batchSize,
-        now: clock().toISOString(),
-        progress,
-        signal: request.signal,
-      });
-      // The UPDATE also locks the state row until commit, so no claim can slip in between.
-      if (deps.lease && !(await renewLease(trx, customer.id, deps.lease.owner, deps.lease.ms, clock()))) {
-        throw new LeadsyncError(
-          'WORKER_LOST',
-          'The worker lost its lease on this customer before committing; nothing was written',
-        );
-      }
-      progress.complete(`Wrote ${changes.size} and deleted ${rowsDeleted} leads`);
-      return end('success', { ...figures, rowsDeleted }, null, trx);
+    await stage.addDeletes(read.deleteKeys);
+    const writes = stage.upserts;
+    const result = await writeInTransaction(deps, {
+      customerId: customer.id,
+      stage,
+      progress,
+      signal: request.signal,
+      finish: (trx, rowsDeleted) => {
+        progress.complete(`Wrote ${writes} and deleted ${rowsDeleted} leads`);
+        return end('success', { ...figures, rowsDeleted }, null, trx);
+      },
     });
+    await persister.flushAndStop();
+    return result;
   } catch (caught) {
     const error = toLeadsyncError(caught);
     if (error.code === 'CUSTOMER_NOT_FOUND') throw error;
     await persister.flushAndStop();
-    const figures = read
-      ? { ...figuresOf(read, retries), rowsInserted: 0, rowsUpdated: 0, rowsDeleted: 0 }
-      : { ...NO_FIGURES, retryCount: retries };
+    const figures =
+      read && body
+        ? { ...figuresOf(read, body, retries, fingerprint), rowsInserted: 0, rowsUpdated: 0, rowsDeleted: 0 }
+        : { ...NO_FIGURES, retryCount: retries, bytes: body?.bytes ?? 0 };
     const cancelled = error.code === 'SYNC_CANCELLED';
     progress.abandon(
       cancelled ? 'Cancelled; nothing was written' : `Failed: ${error.code}: ${error.message}`,
@@ -216,11 +214,17 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
     return await end(cancelled ? 'cancelled' : 'failed', figures, error);
   } finally {
     progress.stop();
-    await read?.changes.dispose();
+    await stage?.dispose();
+    await body?.dispose();
   }
 }
 
-function figuresOf(read: ReadChangesResult, retries: number): RunFigures {
+function figuresOf(
+  read: ReadChangesResult,
+  body: SpooledBody,
+  retries: number,
+  fingerprint: string,
+): RunFigures {
   return {
     rowsProcessed: read.stats.leads,
     rowsInserted: read.inserts,
@@ -229,7 +233,7 @@ function figuresOf(read: ReadChangesResult, retries: number): RunFigures {
     rowsUnchanged: read.unchanged,
     duplicateKeys: read.stats.duplicateCount,
     retryCount: retries,
-    bytes: read.bytes,
+    bytes: body.bytes,
     checksum: read.checksum,
     headerRow: read.mapping?.header.sheetRow ?? null,
     pendingDeletes: null,
@@ -239,6 +243,31 @@ function figuresOf(read: ReadChangesResult, retries: number): RunFigures {
       identity: read.mapping?.identity ?? null,
       headers: read.mapping?.header.names ?? [],
       duplicates: read.stats.duplicates,
+      fingerprint,
     },
   };
+}
+
+/** An identical body: the last good run's figures stand, nothing was parsed or written. */
+function unchangedFigures(
+  last: SyncRun,
+  body: SpooledBody,
+  retries: number,
+  fingerprint: string,
+): RunFigures {
+  return {
+    ...NO_FIGURES,
+    rowsProcessed: last.rowsProcessed,
+    rowsUnchanged: last.rowsProcessed,
+    duplicateKeys: last.duplicateKeys,
+    retryCount: retries,
+    bytes: body.bytes,
+    checksum: last.checksum,
+    headerRow: last.headerRow,
+    details: { ...last.details, restored: 0, identicalBody: true, fingerprint },
+  };
+}
+
+function lastHeaders(state: SyncState | undefined): string[] {
+  return state?.lastHeaders ?? [];
 }

@@ -6,9 +6,10 @@ import type { SyncProgress } from './progress.js';
 /**
  * Writes a running sync's progress to `lead_sync_states` so other processes can show it,
  * at most once per `intervalMs` and one write at a time (only the latest value matters).
- * `flush()` before the apply transaction opens: on SQLite the process has one writer
- * connection, and a progress write queued behind the transaction could land after the
- * final state and overwrite it.
+ * It keeps writing while the run's write transaction is open (on PostgreSQL they land at once;
+ * on SQLite they wait for the transaction's lock); a write that lands after the run recorded
+ * its end changes nothing (setProgress only writes while the state says running).
+ * `flushAndStop()` once the run has ended.
  */
 export class ProgressPersister {
   private latest: SyncProgress | null = null;

@@ -9,11 +9,14 @@ export interface SyncProgress {
 
 export type ProgressListener = (progress: SyncProgress) => void;
 
-/** Share of the bar each phase owns: downloading and parsing dominate, writing follows. */
+/**
+ * Share of the bar each phase owns: the download, then the parse of the downloaded body (whose
+ * size is then known), then the write.
+ */
 const PHASE_RANGES: Record<SyncPhase, [number, number]> = {
   queued: [0, 0],
-  fetching: [0, 70],
-  parsing: [0, 70],
+  fetching: [0, 30],
+  parsing: [30, 70],
   diffing: [70, 75],
   applying: [75, 99],
   finishing: [99, 100],

@@ -1,28 +1,24 @@
-import { createHash } from 'node:crypto';
-import { LeadsyncError } from '../errors.js';
-import type { SheetBody, SheetSource } from '../sources/types.js';
+import type { LeadStage } from '../db/lead-stage.js';
 import type { MappingOptions, SheetMapping } from '../sheet/types.js';
 import { decodeUtf8 } from '../sheet/decode-utf8.js';
 import { parseCsvChunks, readSheetLeads, type SheetReadStats } from '../sheet/sheet-reader.js';
-import { ChangeSet } from './change-set.js';
+import { LeadsyncError } from '../errors.js';
+import type { SpooledBody } from './body-spool.js';
 import { takeChange, vanishedKeys, type LeadIndex } from './diff.js';
 import type { ProgressTracker } from './progress.js';
 
 export interface ReadChangesInput {
-  source: SheetSource;
+  body: SpooledBody;
   options: MappingOptions;
   /** The customer's sheet leads before this run; consumed (keys are removed as rows are seen). */
   index: LeadIndex;
+  /** Where the leads to write go (a temporary table; nothing touches `leads` yet). */
+  stage: LeadStage;
   progress: ProgressTracker;
-  /** Used to estimate download progress when the server sends no Content-Length. */
-  previousBytes: number | null;
-  maxBytes: number;
   signal?: AbortSignal;
-  changeSetMemoryLimit?: number;
 }
 
 export interface ReadChangesResult {
-  changes: ChangeSet;
   inserts: number;
   updates: number;
   restores: number;
@@ -30,93 +26,42 @@ export interface ReadChangesResult {
   deleteKeys: string[];
   mapping: SheetMapping | null;
   stats: SheetReadStats;
-  bytes: number;
-  /** SHA-1 of the raw body (CSV) or of the rows (API). */
-  bodyHash: string;
   checksum: string;
 }
 
 /**
- * One download attempt: streams the body through the parser and the lead builder, compares
- * every lead with the index as it arrives and keeps only what must be written. Touches no
- * table: a failure here (or a retry) leaves nothing behind but a temporary file.
+ * Parses a downloaded body into leads, compares every lead with the index as it comes, and
+ * stages only what must be written. Touches no table of the database: a failure here leaves
+ * nothing behind (the stage is disposed by the caller).
  */
 export async function readChanges(input: ReadChangesInput): Promise<ReadChangesResult> {
-  const { progress, index } = input;
-  progress.update('fetching', 0, `Downloading from ${input.source.describe()}`);
-  const body = await input.source.open({ signal: input.signal });
-  const bodyHash = createHash('sha1');
-  let bytes = 0;
-  const records = recordsOf(body, bodyHash, (n) => {
-    bytes += n;
-    if (bytes > input.maxBytes) {
-      throw new LeadsyncError('SHEET_TOO_LARGE', `The sheet is larger than ${input.maxBytes} bytes`);
-    }
-  });
-  const expected = body.kind === 'csv' ? (body.contentLength ?? input.previousBytes) : null;
-
-  const changes = new ChangeSet(input.changeSetMemoryLimit);
+  const { progress, index, body, stage } = input;
+  let fraction = 0;
+  const records =
+    body.kind === 'rows'
+      ? body.rows()
+      : parseCsvChunks(decodeUtf8(body.chunks((done) => (fraction = body.bytes ? done / body.bytes : 1))));
   const result = { inserts: 0, updates: 0, restores: 0, unchanged: 0 };
   let mapping: SheetMapping | null = null;
   let read = 0;
   const reader = readSheetLeads(records, input.options, { onHeader: (m) => (mapping = m) });
-  try {
-    for await (const batch of reader.leads) {
-      for (const lead of batch) {
-        const change = takeChange(index, lead.key, lead.hash);
-        if (change === 'unchanged') result.unchanged++;
-        else {
-          result[change === 'insert' ? 'inserts' : change === 'update' ? 'updates' : 'restores']++;
-          await changes.add(lead);
-        }
+  for await (const batch of reader.leads) {
+    for (const lead of batch) {
+      const change = takeChange(index, lead.key, lead.hash);
+      if (change === 'unchanged') result.unchanged++;
+      else {
+        result[change === 'insert' ? 'inserts' : change === 'update' ? 'updates' : 'restores']++;
+        await stage.add(lead);
       }
-      read += batch.length;
-      const fraction = expected ? bytes / expected : 0;
-      progress.update('parsing', Math.min(fraction, 0.99), `Read ${read.toLocaleString('en')} rows`);
-      if (input.signal?.aborted) throw new LeadsyncError('SYNC_CANCELLED');
     }
-  } catch (error) {
-    await changes.dispose();
-    throw error;
+    read += batch.length;
+    progress.update('parsing', Math.min(fraction, 0.99), `Read ${read.toLocaleString('en')} rows`);
+    if (input.signal?.aborted) throw new LeadsyncError('SYNC_CANCELLED');
   }
 
   progress.update('diffing', 0, 'Comparing with the stored leads');
   const deleteKeys = vanishedKeys(index);
-  progress.update('diffing', 1, `${changes.size} to write, ${deleteKeys.length} to delete`);
-  return {
-    changes,
-    ...result,
-    deleteKeys,
-    mapping,
-    stats: reader.stats,
-    bytes,
-    bodyHash: bodyHash.digest('hex'),
-    checksum: reader.stats.checksum,
-  };
-}
-
-/** Decoded CSV records (or the API's rows), hashing and counting the raw bytes on the way. */
-async function* recordsOf(
-  body: SheetBody,
-  hash: ReturnType<typeof createHash>,
-  onBytes: (n: number) => void,
-): AsyncGenerator<string[][]> {
-  if (body.kind === 'rows') {
-    for await (const rows of body.rows) {
-      const text = JSON.stringify(rows);
-      hash.update(text);
-      onBytes(Buffer.byteLength(text));
-      yield rows;
-    }
-    return;
-  }
-  async function* metered(): AsyncGenerator<Uint8Array> {
-    if (body.kind !== 'csv') return;
-    for await (const chunk of body.chunks) {
-      hash.update(chunk);
-      onBytes(chunk.byteLength);
-      yield chunk;
-    }
-  }
-  yield* parseCsvChunks(decodeUtf8(metered()));
+  const writes = result.inserts + result.updates + result.restores;
+  progress.update('diffing', 1, `${writes} to write, ${deleteKeys.length} to delete`);
+  return { ...result, deleteKeys, mapping, stats: reader.stats, checksum: reader.stats.checksum };
 }

@@ -1,12 +1,10 @@
 import { sql } from 'kysely';
 import { beforeEach, expect, it } from 'vitest';
 import { createCustomer, type Customer } from '../../src/db/customers.repository.js';
-import {
-  countLiveSheetLeads,
-  loadLeadIndex,
-  softDeleteSheetLeads,
-  upsertSheetLeads,
-} from '../../src/db/leads-sync.repository.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../src/db/database.js';
+import { openLeadStage } from '../../src/db/lead-stage.js';
+import { countLiveSheetLeads, loadLeadIndex } from '../../src/db/leads-sync.repository.js';
 import {
   createManualLead,
   findLeadById,
@@ -41,6 +39,29 @@ function lead(key: string, hash: string, name: string): SheetLead {
     },
   };
 }
+
+/** One sync's write through the stage: these leads upserted, these keys soft-deleted; returns how many were deleted. */
+async function writeThroughStage(
+  db: Kysely<Database>,
+  customerId: string,
+  leads: readonly SheetLead[],
+  deleteKeys: readonly string[],
+  now: string,
+  batchSize = 500,
+): Promise<number> {
+  const stage = openLeadStage(db, { customerId, batchSize });
+  try {
+    for (const l of leads) await stage.add(l);
+    await stage.addDeletes(deleteKeys);
+    return await stage.commit((_trx, apply) => apply({ now, onChunk: () => {} }));
+  } finally {
+    await stage.dispose();
+  }
+}
+const upsertSheetLeads = (db: Kysely<Database>, customerId: string, leads: SheetLead[], now: string) =>
+  writeThroughStage(db, customerId, leads, [], now);
+const softDeleteSheetLeads = (db: Kysely<Database>, customerId: string, keys: string[], now: string) =>
+  writeThroughStage(db, customerId, [], keys, now);
 
 describeEachDialect('leads-sync repository', (dialect) => {
   const t = useTestDatabase(dialect);
@@ -95,6 +116,31 @@ describeEachDialect('leads-sync repository', (dialect) => {
     const manual = await createManualLead(t.db, customer.id, { fullName: 'Made by hand' }, new Date(NOW));
     expect(await softDeleteSheetLeads(t.db, customer.id, [manual.externalKey], LATER)).toBe(0);
     expect((await findLeadById(t.db, manual.id))?.deletedAt).toBeNull();
+  });
+
+  it('carries every character through staging exactly, for any batch size above the bind-parameter limit', async () => {
+    const tricky = 'tab\there, back\\slash \\N, "quotes", line\r\nbreak\u2028, Zoë 王 😀';
+    const leads = Array.from({ length: 2_500 }, (_, i) => {
+      const l = lead(`id:${i}`, `h${i}`, `${tricky} ${i}`);
+      l.data = { Name: `${tricky} ${i}`, Notes: i % 2 ? '' : '\\N' };
+      l.values.notes = i % 3 ? null : `${tricky}`;
+      return l;
+    });
+    // 5,000 leads a statement would be 85,000 bind parameters: past both dialects' limits.
+    await writeThroughStage(t.db, customer.id, leads, [], NOW, 5_000);
+    const rows = await t.db
+      .selectFrom('leads')
+      .select(['externalKey', 'fullName', 'notes', 'data'])
+      .where('customerId', '=', customer.id)
+      .execute();
+    expect(rows).toHaveLength(2_500);
+    const byKey = new Map(rows.map((r) => [r.externalKey, r]));
+    for (const [i, l] of leads.entries()) {
+      const row = byKey.get(`id:${i}`)!;
+      expect(row.fullName).toBe(l.values.fullName);
+      expect(row.notes).toBe(l.values.notes);
+      expect(JSON.parse(row.data)).toEqual(l.data);
+    }
   });
 
   if (dialect === 'sqlite') {

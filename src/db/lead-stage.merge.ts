@@ -1,0 +1,98 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Database } from './database.js';
+import type { ApplyOptions } from './lead-stage.js';
+import { STAGE_COLUMNS } from './lead-stage.columns.js';
+
+export interface MergeInput {
+  customerId: string;
+  /** The staging tables, as SQL (`temp.x` / `x`). */
+  upsertTable: string;
+  deleteTable: string;
+  upserts: number;
+  deletes: number;
+  /** Rows per statement. */
+  chunk: number;
+  /** How a staged column is read: PostgreSQL casts `data` to jsonb and the times to timestamptz. */
+  column(name: (typeof STAGE_COLUMNS)[number]): string;
+  time(iso: string): RawBuilder<string>;
+  /** Between statements (SQLite: let the event loop serve requests). */
+  pause?: () => Promise<void>;
+}
+
+/**
+ * The merge of a sync's staged rows into `leads`, in chunks of `chunk` staged rows, as Kysely
+ * statements (so plugins on the caller's instance see them, and each dialect gets its own SQL):
+ * one INSERT … SELECT … ON CONFLICT per chunk (insert; update of the sheet-owned columns only,
+ * restore), then one UPDATE per chunk of keys to soft-delete. Returns the leads soft-deleted.
+ */
+export async function mergeStaged(
+  trx: Kysely<Database>,
+  input: MergeInput,
+  options: ApplyOptions,
+): Promise<number> {
+  const { now, onChunk } = options;
+  const total = input.upserts + input.deletes;
+  let done = 0;
+  await onChunk(0, total, 'write');
+  const selected = sql.raw(STAGE_COLUMNS.map((c) => input.column(c)).join(', '));
+  for (let from = 0; from < input.upserts; from += input.chunk) {
+    const to = Math.min(input.upserts, from + input.chunk);
+    // The WHERE before ON CONFLICT is also what SQLite needs to parse an upsert from a SELECT.
+    await trx
+      .insertInto('leads')
+      .columns([...STAGE_COLUMNS, 'customerId', 'origin', 'firstSeenAt', 'updatedAt', 'deletedAt'])
+      .expression(
+        sql`SELECT ${selected}, ${input.customerId}, 'sheet', ${input.time(now)}, ${input.time(now)}, NULL
+            FROM ${sql.raw(input.upsertTable)} WHERE seq > ${from} AND seq <= ${to}`,
+      )
+      .onConflict((oc) =>
+        oc
+          .columns(['customerId', 'externalKey'])
+          .doUpdateSet((eb) => ({
+            rowHash: eb.ref('excluded.rowHash'),
+            data: eb.ref('excluded.data'),
+            fullName: eb.ref('excluded.fullName'),
+            firstName: eb.ref('excluded.firstName'),
+            lastName: eb.ref('excluded.lastName'),
+            email: eb.ref('excluded.email'),
+            phone: eb.ref('excluded.phone'),
+            phoneNormalized: eb.ref('excluded.phoneNormalized'),
+            company: eb.ref('excluded.company'),
+            jobTitle: eb.ref('excluded.jobTitle'),
+            source: eb.ref('excluded.source'),
+            owner: eb.ref('excluded.owner'),
+            occurredAt: eb.ref('excluded.occurredAt'),
+            notes: eb.ref('excluded.notes'),
+            sheetRow: eb.ref('excluded.sheetRow'),
+            updatedAt: eb.ref('excluded.updatedAt'),
+            deletedAt: null,
+          }))
+          .where('leads.origin', '=', 'sheet'),
+      )
+      .execute();
+    done += to - from;
+    await onChunk(done, total, 'write');
+    await input.pause?.();
+  }
+  let deleted = 0;
+  for (let from = 0; from < input.deletes; from += input.chunk) {
+    const to = Math.min(input.deletes, from + input.chunk);
+    const result = await trx
+      .updateTable('leads')
+      .set({ deletedAt: now, updatedAt: now })
+      .where('customerId', '=', input.customerId)
+      .where('origin', '=', 'sheet')
+      .where('deletedAt', 'is', null)
+      .where(
+        'externalKey',
+        'in',
+        sql<string>`(SELECT "externalKey" FROM ${sql.raw(input.deleteTable)} WHERE seq > ${from} AND seq <= ${to})`,
+      )
+      .executeTakeFirst();
+    deleted += Number(result.numUpdatedRows);
+    done += to - from;
+    await onChunk(done, total, 'delete');
+    await input.pause?.();
+  }
+  return deleted;
+}

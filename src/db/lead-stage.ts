@@ -1,0 +1,62 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './database.js';
+import type { SheetLead } from '../sheet/types.js';
+import { nativeOf } from './native.js';
+import { openPostgresStage } from './lead-stage.postgres.js';
+import { openSqliteStage } from './lead-stage.sqlite.js';
+
+/**
+ * A sync's bulk write. While the sheet downloads, the leads to write are staged in a table of the
+ * sync's own (SQLite: a temporary table, multi-row INSERTs whose prepared statement is reused
+ * for the whole sync; PostgreSQL: an UNLOGGED table filled by COPY … FROM STDIN), so nothing is
+ * held in memory and no lock on `leads` is taken. Then `commit` opens the one write transaction, and
+ * `apply` merges the staged rows into `leads` with set-based statements, a chunk at a time (for
+ * progress, cancellation and lease renewal between chunks): insert, update of the sheet-owned
+ * columns only, restore, soft delete. CRM-owned columns (status, score, …) and `manual` leads
+ * are never touched. The staging is dropped on every path (dispose).
+ */
+export interface LeadStage {
+  /** Stages a lead to insert, update or restore (matched on its key). */
+  add(lead: SheetLead): Promise<void>;
+  /** Stages keys of sheet leads to soft-delete. */
+  addDeletes(keys: readonly string[]): Promise<void>;
+  readonly upserts: number;
+  readonly deletes: number;
+  /**
+   * Runs `work` in one transaction; `work` calls `apply` to write the
+   * staged rows, and records the run on the same `trx`, so all of it commits or none does.
+   */
+  commit<T>(
+    work: (trx: Kysely<Database>, apply: (options: ApplyOptions) => Promise<number>) => Promise<T>,
+  ): Promise<T>;
+  /** Drops the staging and gives the connection back; safe to call more than once, on every path. */
+  dispose(): Promise<void>;
+}
+
+export interface ApplyOptions {
+  /** The time written to firstSeenAt (new leads), updatedAt and deletedAt. */
+  now: string;
+  /**
+   * Called before the first chunk and after each one (rows done of total): progress, and the
+   * place to throw (cancellation) or renew the lease, between statements of the transaction.
+   */
+  onChunk: (done: number, total: number, phase: 'write' | 'delete') => Promise<void> | void;
+}
+
+export interface StageOptions {
+  customerId: string;
+  /**
+   * Leads per statement: per merge statement of the transaction (progress, cancellation and, on
+   * SQLite, the event loop's turn come between two), and per staging INSERT on SQLite (bounded
+   * again by the bind-parameter limit, so any size works).
+   */
+  batchSize: number;
+}
+
+/** A stage for one sync; nothing is opened until the first lead is staged. */
+export function openLeadStage(db: Kysely<Database>, options: StageOptions): LeadStage {
+  const native = nativeOf(db);
+  return native.dialect === 'sqlite'
+    ? openSqliteStage(db, options)
+    : openPostgresStage(db, native.pool, options);
+}
