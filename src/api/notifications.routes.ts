@@ -67,8 +67,8 @@ export function registerNotificationRoutes(app: App, ctx: AppContext): void {
       schema: {
         tags,
         description:
-          'Marks every notification up to `upTo` (an id from the list) read and every newer one unread; ' +
-          'an older id than before marks the newer ones unread again.',
+          'Marks every notification up to `upTo` (an id from the list) read and every newer one unread, ' +
+          'so marking up to an older id makes the newer ones unread again. Unknown ids: 400.',
         body: Type.Object({ upTo: Id }, { additionalProperties: false }),
         response: withErrors({ 200: Unread }),
       },

@@ -309,6 +309,15 @@ describeEachDialect('bad input: 400 VALIDATION_FAILED with the error shape, noth
     });
   });
 
+  it('takes odd but valid text literally: search for %, _, \\, quotes, emoji, control characters', async () => {
+    const terms = ['%', '_', '\\', "'", '"', '💥', '\u0001', '\u001f', ' a '].map(q);
+    // Bytes that are not UTF-8 (a lone surrogate, an overlong `/`, a bare continuation byte).
+    for (const term of [...terms, '%ED%A0%80', '%C0%AF', '%80', '%']) {
+      const res = await send({ method: 'GET', url: `/api/leads?customerId=${customerId}&q=${term}` });
+      expect([term, res.statusCode]).toEqual([term, 200]);
+    }
+  });
+
   describe('blank text', () => {
     it.each(BLANKS)('%j as a name, key column, sheet link, lead status or webhook url', async (value) => {
       for (const [, make] of textFields()) await expectRejected(make(value));
