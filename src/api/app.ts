@@ -19,6 +19,7 @@ import { registerLeadRoutes } from './leads.routes.js';
 import { registerNotificationRoutes } from './notifications.routes.js';
 import { openApiInfo } from './openapi.js';
 import { RateLimiter } from './rate-limit.js';
+import { registerBodyParsers, requestValidationOptions } from './request-validation.js';
 import { registerRunRoutes } from './runs.routes.js';
 import { registerStatusRoutes } from './status.routes.js';
 import { registerValidateSheetRoute } from './validate-sheet.routes.js';
@@ -46,12 +47,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const app: App = Fastify({
     logger: deps.logger ?? false,
     bodyLimit: service.bodyLimitBytes,
-    // Unknown body fields are an error (400), not silently dropped: `PATCH /api/leads/:id` with
-    // a sheet-owned field must say so instead of pretending it worked.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    ...requestValidationOptions(),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   registerErrorHandling(app);
+  registerBodyParsers(app);
   await app.register(swagger, openApiInfo());
   await app.register(swaggerUi, { routePrefix: '/docs' });
   registerAuth(app, ctx);

@@ -9,7 +9,7 @@ import { isId } from '../ids.js';
 import { nextRunOnResume } from '../worker/next-run.js';
 import { assertCustomerVisible } from './auth.js';
 import type { App, AppContext } from './context.js';
-import { CustomerIdQuery, ErrorSchema, SyncStatusSchema, withErrors } from './schemas.js';
+import { CustomerIdQuery, ErrorSchema, Id, SyncStatusSchema, Text, withErrors } from './schemas.js';
 import { hasLiveLease, toStatusView } from './status-view.js';
 
 const Accepted = Type.Object({
@@ -64,7 +64,7 @@ export function registerControlRoutes(app: App, ctx: AppContext): void {
         tags: ['sync'],
         querystring: Type.Intersect([
           CustomerIdQuery,
-          Type.Object({ reason: Type.Optional(Type.String({ maxLength: 500 })) }),
+          Type.Object({ reason: Type.Optional(Text({ maxLength: 500 })) }),
         ]),
         response: withErrors({ 200: SyncStatusSchema }),
       },
@@ -115,7 +115,7 @@ export function registerControlRoutes(app: App, ctx: AppContext): void {
     {
       schema: {
         tags: ['runs'],
-        params: Type.Object({ runId: Type.String({ maxLength: 100 }) }),
+        params: Type.Object({ runId: Id }),
         response: withErrors({ 202: Accepted, 409: ErrorSchema }),
       },
     },

@@ -18,13 +18,15 @@ import {
   CustomerBody,
   CustomerPatchBody,
   CustomerSchema,
+  Cursor,
   ErrorSchema,
+  Id,
   Limit,
   withErrors,
 } from './schemas.js';
 import { checkSheetLink } from './sheet-validation.js';
 
-const IdParams = Type.Object({ id: Type.String({ maxLength: 100 }) });
+const IdParams = Type.Object({ id: Id });
 const notFound = (id: string) => new LeadsyncError('CUSTOMER_NOT_FOUND', `No customer with id ${id}`);
 
 /** Customers CRUD. A sheet URL is checked for form and SSRF rules here, never fetched. */
@@ -34,7 +36,7 @@ export function registerCustomerRoutes(app: App, ctx: AppContext): void {
     {
       schema: {
         tags: ['customers'],
-        querystring: Type.Object({ limit: Limit, cursor: Type.Optional(Type.String({ maxLength: 100 })) }),
+        querystring: Type.Object({ limit: Limit, cursor: Cursor }),
         response: withErrors({
           200: Type.Object({
             customers: Type.Array(CustomerSchema),

@@ -4,6 +4,7 @@ import { LeadsyncError } from '../errors.js';
 import type { LeadsyncEvent } from '../events/events.js';
 import { assertCustomerVisible, scopedCustomerId } from './auth.js';
 import type { App, AppContext } from './context.js';
+import { Id } from './schemas.js';
 import { toStatusView } from './status-view.js';
 
 /** A comment line this often keeps proxies from closing an idle stream. */
@@ -30,7 +31,7 @@ export function registerEventRoutes(app: App, ctx: AppContext): void {
         tags: ['sync'],
         description:
           'text/event-stream: events `status`, `progress`, `run-started`, `run-finished`, `queued`, `paused`, `resumed`',
-        querystring: Type.Object({ customerId: Type.Optional(Type.String({ maxLength: 100 })) }),
+        querystring: Type.Object({ customerId: Type.Optional(Id) }),
       },
     },
     async (request, reply) => {

@@ -12,9 +12,17 @@ import { isId } from '../ids.js';
 import { assertCustomerVisible } from './auth.js';
 import type { App, AppContext } from './context.js';
 import type { CacheState } from './lead-cache.js';
-import { CustomerIdQuery, LeadSchema, Limit, withErrors } from './schemas.js';
-
-const Cursor = Type.Optional(Type.String({ maxLength: 100 }));
+import {
+  Cursor,
+  CustomerIdQuery,
+  Id,
+  LeadSchema,
+  Limit,
+  NonBlankText,
+  Text,
+  TimestampInput,
+  withErrors,
+} from './schemas.js';
 
 /** Leads of a customer: pages (the first one cached), counts (cached) and CRM edits. */
 export function registerLeadRoutes(app: App, ctx: AppContext): void {
@@ -29,10 +37,10 @@ export function registerLeadRoutes(app: App, ctx: AppContext): void {
       schema: {
         tags: ['leads'],
         querystring: Type.Object({
-          customerId: Type.String({ maxLength: 100 }),
+          customerId: Id,
           limit: Limit,
           cursor: Cursor,
-          q: Type.Optional(Type.String({ maxLength: 200 })),
+          q: Type.Optional(Text({ maxLength: 200 })),
           includeDeleted: Type.Boolean({ default: false }),
         }),
         response: withErrors({
@@ -48,8 +56,6 @@ export function registerLeadRoutes(app: App, ctx: AppContext): void {
       const { customerId, limit, cursor, includeDeleted } = request.query;
       const q = request.query.q?.trim() || undefined;
       assertCustomerVisible(request.scope, customerId);
-      if (cursor !== undefined && !isId(cursor))
-        throw new LeadsyncError('VALIDATION_FAILED', `Unknown cursor: ${cursor}`);
       await assertCustomerExists(ctx, customerId);
       const load = async () => {
         const [page, total] = await Promise.all([
@@ -94,14 +100,14 @@ export function registerLeadRoutes(app: App, ctx: AppContext): void {
     {
       schema: {
         tags: ['leads'],
-        params: Type.Object({ id: Type.String({ maxLength: 100 }) }),
+        params: Type.Object({ id: Id }),
         body: Type.Object(
           {
-            status: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+            status: Type.Optional(NonBlankText({ maxLength: 100 })),
             score: Type.Optional(
               Type.Union([Type.Integer({ minimum: -1_000_000, maximum: 1_000_000 }), Type.Null()]),
             ),
-            convertedAt: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.Null()])),
+            convertedAt: Type.Optional(Type.Union([TimestampInput, Type.Null()])),
           },
           { additionalProperties: false, minProperties: 1 },
         ),

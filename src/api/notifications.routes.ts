@@ -3,6 +3,7 @@ import type { TokenScope } from '../db/api-tokens.repository.js';
 import {
   countUnread,
   findReadMarker,
+  isNotification,
   listNotifications,
   markReadUpTo,
 } from '../db/notifications.repository.js';
@@ -10,7 +11,7 @@ import { LeadsyncError } from '../errors.js';
 import { isId } from '../ids.js';
 import { scopedCustomerId } from './auth.js';
 import type { App, AppContext } from './context.js';
-import { Limit, withErrors } from './schemas.js';
+import { Cursor, Id, Limit, withErrors } from './schemas.js';
 
 const NotificationSchema = Type.Object({
   id: Type.String(),
@@ -36,7 +37,7 @@ export function registerNotificationRoutes(app: App, ctx: AppContext): void {
     {
       schema: {
         tags,
-        querystring: Type.Object({ limit: Limit, before: Type.Optional(Type.String({ maxLength: 100 })) }),
+        querystring: Type.Object({ limit: Limit, before: Cursor }),
         response: withErrors({
           200: Type.Object({
             notifications: Type.Array(NotificationSchema),
@@ -65,17 +66,22 @@ export function registerNotificationRoutes(app: App, ctx: AppContext): void {
     {
       schema: {
         tags,
-        body: Type.Object({ upTo: Type.String({ maxLength: 100 }) }, { additionalProperties: false }),
+        description:
+          'Marks every notification up to `upTo` (an id from the list) read and every newer one unread, ' +
+          'so marking up to an older id makes the newer ones unread again. Unknown ids: 400.',
+        body: Type.Object({ upTo: Id }, { additionalProperties: false }),
         response: withErrors({ 200: Unread }),
       },
     },
     async (request) => {
       const { upTo } = request.body;
-      if (!isId(upTo)) throw new LeadsyncError('VALIDATION_FAILED', `Not a notification id: ${upTo}`);
-      const reader = readerOf(request.scope);
-      await markReadUpTo(ctx.db, reader, upTo, ctx.clock());
-      const marker = await findReadMarker(ctx.db, reader);
-      return { unread: await countUnread(ctx.db, marker, scopedCustomerId(request.scope)) };
+      const customerId = scopedCustomerId(request.scope);
+      // Only an id the reader was shown: a made-up one (say, newer than every event) would
+      // otherwise mark all future notifications read.
+      if (!isId(upTo) || !(await isNotification(ctx.db, upTo, customerId)))
+        throw new LeadsyncError('VALIDATION_FAILED', `No notification with id ${upTo}`);
+      await markReadUpTo(ctx.db, readerOf(request.scope), upTo, ctx.clock());
+      return { unread: await countUnread(ctx.db, upTo, customerId) };
     },
   );
 }

@@ -1,11 +1,9 @@
 import { Type } from 'typebox';
 import type { HeldLead } from '../db/leads-sync.repository.js';
 import { listRuns, type SyncRun } from '../db/sync-runs.repository.js';
-import { LeadsyncError } from '../errors.js';
-import { isId } from '../ids.js';
 import { assertCustomerVisible, scopedCustomerId } from './auth.js';
 import type { App, AppContext } from './context.js';
-import { Limit, RunSchema, withErrors } from './schemas.js';
+import { Cursor, Id, Limit, RunSchema, withErrors } from './schemas.js';
 
 /** Run history, newest first; a run is listed from its start (outcome null until it ends). */
 export function registerRunRoutes(app: App, ctx: AppContext): void {
@@ -15,9 +13,9 @@ export function registerRunRoutes(app: App, ctx: AppContext): void {
       schema: {
         tags: ['runs'],
         querystring: Type.Object({
-          customerId: Type.Optional(Type.String({ maxLength: 100 })),
+          customerId: Type.Optional(Id),
           limit: Limit,
-          before: Type.Optional(Type.String({ maxLength: 100 })),
+          before: Cursor,
         }),
         response: withErrors({
           200: Type.Object({
@@ -31,8 +29,6 @@ export function registerRunRoutes(app: App, ctx: AppContext): void {
       const { limit, before } = request.query;
       const customerId = request.query.customerId ?? scopedCustomerId(request.scope);
       if (customerId !== undefined) assertCustomerVisible(request.scope, customerId);
-      if (before !== undefined && !isId(before))
-        throw new LeadsyncError('VALIDATION_FAILED', `Unknown cursor: ${before}`);
       const rows = await listRuns(ctx.db, { customerId, limit: limit + 1, before });
       const runs = rows.slice(0, limit);
       return {

@@ -1,4 +1,4 @@
-import { Type, type Static, type TSchema } from 'typebox';
+import { Type, type Static, type TSchema, type TStringOptions } from 'typebox';
 
 /**
  * The JSON shapes of the API (CONTRACT.md and issue 3 name every field). They validate requests,
@@ -23,8 +23,29 @@ export function withErrors<T extends Record<number, TSchema>>(responses: T) {
   return { ...responses, 400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema, 500: ErrorSchema };
 }
 
+/**
+ * Every text a client sends: no U+0000 anywhere. PostgreSQL refuses NUL in `text` and `jsonb`
+ * (a 500 after the handler ran), SQLite would store it; refused on both so the answer is the
+ * same 400 whatever the database.
+ */
+export const Text = (options: TStringOptions = {}) => Type.String({ pattern: '^[^\\u0000]*$', ...options });
+
+/** Text that must say something: not empty and not only white space (a name of spaces is no name). */
+export const NonBlankText = (options: TStringOptions = {}) =>
+  Type.String({ minLength: 1, pattern: '^(?!\\s*$)[^\\u0000]*$', ...options });
+
+/** An id in a path, query or body. Ids we issue are UUIDs; anything else is answered 404, not queried. */
+export const Id = Text({ minLength: 1, maxLength: 100 });
+
+/** A page cursor (opaque to clients); a malformed one is VALIDATION_FAILED (src/db/page-cursor.ts). */
+export const Cursor = Type.Optional(Text({ maxLength: 100 }));
+
+/** A timestamp a client sends; a year outside 0001-9999 is refused where it is stored (toIso). */
+export const TimestampInput = Type.String({ format: 'date-time', maxLength: 40 });
+
+/** Page size (CONTRACT: 1-1000, default 50). An integer check alone lets `Infinity` through. */
 export const Limit = Type.Integer({ minimum: 1, maximum: 1000, default: 50 });
-export const CustomerIdQuery = Type.Object({ customerId: Type.String({ minLength: 1, maxLength: 100 }) });
+export const CustomerIdQuery = Type.Object({ customerId: Id });
 
 export const ErrorInfo = Nullable(Type.Object({ code: Type.String(), message: Type.String() }));
 
@@ -125,23 +146,23 @@ export const ScheduleSchema = Type.Union([
   ),
   Type.Object(
     {
-      cron: Type.String({ minLength: 1, maxLength: 200 }),
-      timezone: Type.String({ minLength: 1, maxLength: 100 }),
+      cron: NonBlankText({ maxLength: 200 }),
+      timezone: NonBlankText({ maxLength: 100 }),
     },
     { additionalProperties: false },
   ),
 ]);
 
 const customerFields = {
-  name: Type.String({ minLength: 1, maxLength: 200 }),
-  sheetUrl: Type.String({ minLength: 1, maxLength: 2000 }),
+  name: NonBlankText({ maxLength: 200 }),
+  sheetUrl: NonBlankText({ maxLength: 2000 }),
   schedule: Type.Optional(ScheduleSchema),
-  keyColumn: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 200 }))),
+  keyColumn: Type.Optional(Nullable(NonBlankText({ maxLength: 200 }))),
   dateOrder: Type.Optional(Type.Union([Type.Literal('DMY'), Type.Literal('MDY')])),
   deleteThresholdPercent: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
   /** Who gets this customer's notification mails; null or absent: LEADSYNC_NOTIFY_EMAILS. */
   notifyEmails: Type.Optional(
-    Nullable(Type.Array(Type.String({ format: 'email', maxLength: 320 }), { maxItems: 50 })),
+    Nullable(Type.Array(Text({ format: 'email', maxLength: 320 }), { maxItems: 50 })),
   ),
 };
 export const CustomerBody = Type.Object(customerFields, { additionalProperties: false });

@@ -5,7 +5,7 @@ import { findStatusRow, listStatusRows } from '../db/sync-status.repository.js';
 import { LeadsyncError } from '../errors.js';
 import { assertCustomerVisible, scopedCustomerId } from './auth.js';
 import type { App, AppContext } from './context.js';
-import { CustomerIdQuery, Limit, SyncStatusSchema, withErrors } from './schemas.js';
+import { Cursor, CustomerIdQuery, Limit, SyncStatusSchema, withErrors } from './schemas.js';
 import { toStatusView } from './status-view.js';
 
 const MetricsSchema = Type.Object({
@@ -50,7 +50,7 @@ export function registerStatusRoutes(app: App, ctx: AppContext): void {
     {
       schema: {
         tags: ['sync'],
-        querystring: Type.Object({ limit: Limit, cursor: Type.Optional(Type.String({ maxLength: 100 })) }),
+        querystring: Type.Object({ limit: Limit, cursor: Cursor }),
         response: withErrors({
           200: Type.Object({
             total: Type.Integer(),

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { LeadsyncError } from '../errors.js';
 import type { App, AppContext } from './context.js';
-import { ErrorSchema, withErrors } from './schemas.js';
+import { ErrorSchema, NonBlankText, withErrors } from './schemas.js';
 import { validateSheet } from './sheet-validation.js';
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
@@ -15,10 +15,8 @@ export function registerValidateSheetRoute(app: App, ctx: AppContext): void {
         tags: ['customers'],
         body: Type.Object(
           {
-            sheetUrl: Type.String({ minLength: 1, maxLength: 2000 }),
-            keyColumn: Type.Optional(
-              Type.Union([Type.String({ minLength: 1, maxLength: 200 }), Type.Null()]),
-            ),
+            sheetUrl: NonBlankText({ maxLength: 2000 }),
+            keyColumn: Type.Optional(Type.Union([NonBlankText({ maxLength: 200 }), Type.Null()])),
             dateOrder: Type.Optional(Type.Union([Type.Literal('DMY'), Type.Literal('MDY')])),
           },
           { additionalProperties: false },

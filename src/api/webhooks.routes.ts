@@ -18,7 +18,7 @@ import { sendTestEvent } from '../notify/webhook-test.js';
 import { createWebhookSender } from '../notify/webhook-sender.js';
 import { assertAdmin } from './auth.js';
 import type { App, AppContext } from './context.js';
-import { Limit, withErrors } from './schemas.js';
+import { Id, Limit, withErrors } from './schemas.js';
 import {
   DeliverySchema,
   TestResultSchema,
@@ -28,7 +28,7 @@ import {
   WebhookWithSecretSchema,
 } from './webhooks.schemas.js';
 
-const IdParams = Type.Object({ id: Type.String({ maxLength: 100 }) });
+const IdParams = Type.Object({ id: Id });
 const tags = ['webhooks'];
 
 /** Webhooks CRUD, secret rotation, the delivery log and test events. Admin token only (others: 404). */

@@ -1,5 +1,6 @@
 import { Type, type TSchema } from 'typebox';
 import { EVENT_TYPES } from '../notify/events.js';
+import { Id, NonBlankText } from './schemas.js';
 
 /** The JSON shapes of /api/webhooks (issue 6). The secret appears only in create and rotate answers. */
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -8,9 +9,9 @@ const Timestamp = Type.String({ format: 'date-time' });
 export const EventName = Type.Union([...EVENT_TYPES.map((t) => Type.Literal(t)), Type.Literal('*')]);
 
 const webhookFields = {
-  url: Type.String({ minLength: 1, maxLength: 2000 }),
+  url: NonBlankText({ maxLength: 2000 }),
   events: Type.Array(EventName, { minItems: 1, maxItems: 20 }),
-  customerId: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 100 }))),
+  customerId: Type.Optional(Nullable(Id)),
   enabled: Type.Optional(Type.Boolean()),
 };
 export const WebhookBody = Type.Object(webhookFields, { additionalProperties: false });

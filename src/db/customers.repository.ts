@@ -4,6 +4,7 @@ import { newId } from '../ids.js';
 import type { LeadField } from '../sheet/types.js';
 import type { CustomerRow, CustomerUpdate, Database, DateOrder, SourceKind } from './database.js';
 import { isUniqueViolation } from './dialect.js';
+import { decodeCursor } from './page-cursor.js';
 import { inTransaction, parseJson } from './repository-helpers.js';
 import { initialSyncState } from './sync-states.repository.js';
 
@@ -93,13 +94,14 @@ export async function findCustomerByName(db: Kysely<Database>, name: string): Pr
   return row && toCustomer(row);
 }
 
-/** Customers in creation order (ids are time-ordered), `limit` after the id `after`. */
+/** Customers in creation order (ids are time-ordered), `limit` after the id `after` (VALIDATION_FAILED if malformed). */
 export async function listCustomers(
   db: Kysely<Database>,
   page: { limit: number; after?: string },
 ): Promise<Customer[]> {
   let query = db.selectFrom('customers').selectAll().orderBy('id').limit(page.limit);
-  if (page.after !== undefined) query = query.where('id', '>', page.after);
+  const after = decodeCursor(page.after);
+  if (after !== undefined) query = query.where('id', '>', after);
   return (await query.execute()).map(toCustomer);
 }
 

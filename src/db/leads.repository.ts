@@ -5,6 +5,7 @@ import type { LeadValues } from '../sheet/types.js';
 import type { Database } from './database.js';
 import { containsIgnoringCase, dialectOf, isForeignKeyViolation, type DialectName } from './dialect.js';
 import { LEAD_COLUMNS, toLead, type Lead } from './lead.row.js';
+import { decodeCursor } from './page-cursor.js';
 import { toIsoOrNull } from './repository-helpers.js';
 
 /*
@@ -50,7 +51,8 @@ export async function listLeads(
     .where((eb) => matching(eb, dialectOf(db), page))
     .orderBy('id')
     .limit(page.limit + 1);
-  if (page.cursor !== undefined) query = query.where('id', '>', page.cursor);
+  const cursor = decodeCursor(page.cursor);
+  if (cursor !== undefined) query = query.where('id', '>', cursor);
   const rows = await query.execute();
   const leads = rows.slice(0, page.limit).map(toLead);
   return { leads, nextCursor: rows.length > page.limit ? (leads.at(-1)?.id ?? null) : null };

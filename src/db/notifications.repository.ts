@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './database.js';
 import { notifyDb } from './notify-database.js';
+import { decodeCursor } from './page-cursor.js';
 import { toOutboxEvent, type OutboxEvent } from './outbox.repository.js';
 
 /**
@@ -26,9 +27,25 @@ export async function listNotifications(
     .where('type', 'in', NOTIFICATION_TYPES)
     .orderBy('id', 'desc')
     .limit(page.limit);
-  if (page.before !== undefined) query = query.where('id', '<', page.before);
+  const before = decodeCursor(page.before);
+  if (before !== undefined) query = query.where('id', '<', before);
   if (page.customerId !== undefined) query = query.where('customerId', '=', page.customerId);
   return (await query.execute()).map(toOutboxEvent);
+}
+
+/** Whether `id` is a notification (of `customerId`'s, when given): the only ids a read marker may hold. */
+export async function isNotification(
+  db: Kysely<Database>,
+  id: string,
+  customerId?: string,
+): Promise<boolean> {
+  let query = notifyDb(db)
+    .selectFrom('outbox_events')
+    .select('id')
+    .where('id', '=', id)
+    .where('type', 'in', NOTIFICATION_TYPES);
+  if (customerId !== undefined) query = query.where('customerId', '=', customerId);
+  return (await query.executeTakeFirst()) !== undefined;
 }
 
 export async function countUnread(
@@ -54,7 +71,11 @@ export async function findReadMarker(db: Kysely<Database>, reader: string): Prom
   return row?.lastReadId ?? null;
 }
 
-/** Moves the reader's marker to `upTo`, never backwards. */
+/**
+ * Sets the reader's marker to `upTo`: everything up to it is read, everything after it unread,
+ * so an older id marks the newer ones unread again. Callers pass an existing notification's id
+ * (isNotification): a made-up id newer than every event would mark all future ones read.
+ */
 export async function markReadUpTo(
   db: Kysely<Database>,
   reader: string,
@@ -65,11 +86,6 @@ export async function markReadUpTo(
   await notifyDb(db)
     .insertInto('notification_reads')
     .values({ reader, lastReadId: upTo, updatedAt: at })
-    .onConflict((oc) =>
-      oc
-        .column('reader')
-        .doUpdateSet({ lastReadId: upTo, updatedAt: at })
-        .where('notification_reads.lastReadId', '<', upTo),
-    )
+    .onConflict((oc) => oc.column('reader').doUpdateSet({ lastReadId: upTo, updatedAt: at }))
     .execute();
 }

@@ -9,12 +9,17 @@ import type { Database } from './database.js';
 
 /**
  * The one timestamp form we store: `Date#toISOString()`. SQLite compares timestamps as text,
- * which is only chronological when every value has exactly this shape.
+ * which is only chronological when every value has exactly this shape; years outside 0001-9999
+ * do not have it (`+010000-…`, `-000001-…`), and PostgreSQL has no year 0000 (a 500 on insert).
  */
 export function toIso(value: string | Date): string {
   const date = typeof value === 'string' ? new Date(value) : value;
-  if (!Number.isFinite(date.getTime())) {
-    throw new LeadsyncError('VALIDATION_FAILED', `Not a valid timestamp: ${String(value)}`);
+  const year = date.getUTCFullYear();
+  if (!Number.isFinite(date.getTime()) || year < 1 || year > 9999) {
+    throw new LeadsyncError(
+      'VALIDATION_FAILED',
+      `Not a valid timestamp (years 0001-9999): ${String(value).slice(0, 40)}`,
+    );
   }
   return date.toISOString();
 }

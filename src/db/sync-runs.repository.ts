@@ -2,6 +2,7 @@ import type { Kysely, Updateable } from 'kysely';
 import { LeadsyncError } from '../errors.js';
 import { newId } from '../ids.js';
 import type { Database, LeadSyncRunsTable, RunOutcome, RunTrigger, SyncRunRow } from './database.js';
+import { decodeCursor } from './page-cursor.js';
 import { parseJson, toIso } from './repository-helpers.js';
 
 // Aggregates over this table, for metrics; one import gives the whole runs API.
@@ -162,11 +163,12 @@ export async function listRuns(
     .orderBy('id', 'desc')
     .limit(page.limit);
   if (page.customerId !== undefined) query = query.where('customerId', '=', page.customerId);
-  if (page.before !== undefined) {
+  const before = decodeCursor(page.before);
+  if (before !== undefined) {
     const cursor = await db
       .selectFrom('lead_sync_runs')
       .select(['startedAt', 'id'])
-      .where('id', '=', page.before)
+      .where('id', '=', before)
       .executeTakeFirst();
     if (!cursor) throw new LeadsyncError('VALIDATION_FAILED', `Unknown cursor: ${page.before}`);
     // A row comparison, so each dialect can walk the (…, startedAt desc, id desc) index.

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, RunTrigger, SyncStateRow } from './database.js';
+import { decodeCursor } from './page-cursor.js';
 import { getSyncState, updateSyncState, type SyncState } from './sync-states.repository.js';
 
 /**
@@ -117,6 +118,7 @@ export async function listStatusRows(
   if (page.customerId !== undefined) base = base.where('customerId', '=', page.customerId);
   const { n } = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   let query = base.select(STATUS_COLUMNS).orderBy('customerId').limit(page.limit);
-  if (page.after !== undefined) query = query.where('customerId', '>', page.after);
+  const after = decodeCursor(page.after);
+  if (after !== undefined) query = query.where('customerId', '>', after);
   return { rows: await query.execute(), total: Number(n) };
 }
