@@ -32,6 +32,7 @@ export function registerCustomerRoutes(app: App, ctx: AppContext): void {
   app.get(
     '/api/customers',
     {
+      config: { access: 'scoped' },
       schema: {
         tags: ['customers'],
         querystring: Type.Object({ limit: Limit, cursor: Type.Optional(Type.String({ maxLength: 100 })) }),
@@ -58,7 +59,10 @@ export function registerCustomerRoutes(app: App, ctx: AppContext): void {
 
   app.get(
     '/api/customers/:id',
-    { schema: { tags: ['customers'], params: IdParams, response: withErrors({ 200: CustomerSchema }) } },
+    {
+      config: { access: 'scoped' },
+      schema: { tags: ['customers'], params: IdParams, response: withErrors({ 200: CustomerSchema }) },
+    },
     async (request) => {
       assertCustomerVisible(request.scope, request.params.id);
       const customer = await findCustomerById(ctx.db, request.params.id);
@@ -70,6 +74,7 @@ export function registerCustomerRoutes(app: App, ctx: AppContext): void {
   app.post(
     '/api/customers',
     {
+      config: { access: 'admin' },
       schema: {
         tags: ['customers'],
         body: CustomerBody,
@@ -104,6 +109,7 @@ export function registerCustomerRoutes(app: App, ctx: AppContext): void {
   app.patch(
     '/api/customers/:id',
     {
+      config: { access: 'scoped' },
       schema: {
         tags: ['customers'],
         params: IdParams,
@@ -144,7 +150,10 @@ export function registerCustomerRoutes(app: App, ctx: AppContext): void {
 
   app.delete(
     '/api/customers/:id',
-    { schema: { tags: ['customers'], params: IdParams, response: withErrors({ 204: Type.Null() }) } },
+    {
+      config: { access: 'admin' },
+      schema: { tags: ['customers'], params: IdParams, response: withErrors({ 204: Type.Null() }) },
+    },
     async (request, reply) => {
       assertAdmin(request.scope);
       assertCustomerVisible(request.scope, request.params.id);

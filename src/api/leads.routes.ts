@@ -26,6 +26,7 @@ export function registerLeadRoutes(app: App, ctx: AppContext): void {
   app.get(
     '/api/leads',
     {
+      config: { access: 'scoped' },
       schema: {
         tags: ['leads'],
         querystring: Type.Object({
@@ -69,6 +70,7 @@ export function registerLeadRoutes(app: App, ctx: AppContext): void {
   app.get(
     '/api/leads/count',
     {
+      config: { access: 'scoped' },
       schema: {
         tags: ['leads'],
         querystring: Type.Intersect([
@@ -92,6 +94,7 @@ export function registerLeadRoutes(app: App, ctx: AppContext): void {
   app.patch(
     '/api/leads/:id',
     {
+      config: { access: 'scoped' },
       schema: {
         tags: ['leads'],
         params: Type.Object({ id: Type.String({ maxLength: 100 }) }),

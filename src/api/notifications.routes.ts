@@ -34,6 +34,7 @@ export function registerNotificationRoutes(app: App, ctx: AppContext): void {
   app.get(
     '/api/notifications',
     {
+      config: { access: 'scoped' },
       schema: {
         tags,
         querystring: Type.Object({ limit: Limit, before: Type.Optional(Type.String({ maxLength: 100 })) }),
@@ -63,6 +64,7 @@ export function registerNotificationRoutes(app: App, ctx: AppContext): void {
   app.post(
     '/api/notifications/read',
     {
+      config: { access: 'scoped' },
       schema: {
         tags,
         body: Type.Object({ upTo: Type.String({ maxLength: 100 }) }, { additionalProperties: false }),

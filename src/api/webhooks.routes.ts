@@ -16,7 +16,6 @@ import { newWebhookSecret } from '../notify/signature.js';
 import { checkWebhookUrl } from '../notify/webhook-target.js';
 import { sendTestEvent } from '../notify/webhook-test.js';
 import { createWebhookSender } from '../notify/webhook-sender.js';
-import { assertAdmin } from './auth.js';
 import type { App, AppContext } from './context.js';
 import { Limit, withErrors } from './schemas.js';
 import {
@@ -31,7 +30,7 @@ import {
 const IdParams = Type.Object({ id: Type.String({ maxLength: 100 }) });
 const tags = ['webhooks'];
 
-/** Webhooks CRUD, secret rotation, the delivery log and test events. Admin token only (others: 404). */
+/** Webhooks CRUD, secret rotation, the delivery log and test events. Admin token only (others: 404, `config.access`). */
 export function registerWebhookRoutes(app: App, ctx: AppContext): void {
   const send = createWebhookSender({
     allowHosts: ctx.config.allowHosts,
@@ -48,13 +47,12 @@ export function registerWebhookRoutes(app: App, ctx: AppContext): void {
     if (!isId(customerId) || !(await findCustomerById(ctx.db, customerId)))
       throw new LeadsyncError('VALIDATION_FAILED', `No customer with id ${customerId}`);
   };
-  app.addHook('onRequest', async (request) => {
-    if (request.url.startsWith('/api/webhooks')) assertAdmin(request.scope);
-  });
-
   app.get(
     '/api/webhooks',
-    { schema: { tags, response: withErrors({ 200: Type.Object({ webhooks: Type.Array(WebhookSchema) }) }) } },
+    {
+      config: { access: 'admin' },
+      schema: { tags, response: withErrors({ 200: Type.Object({ webhooks: Type.Array(WebhookSchema) }) }) },
+    },
     async () => ({
       webhooks: await listWebhooks(ctx.db),
     }),
@@ -62,13 +60,19 @@ export function registerWebhookRoutes(app: App, ctx: AppContext): void {
 
   app.get(
     '/api/webhooks/:id',
-    { schema: { tags, params: IdParams, response: withErrors({ 200: WebhookSchema }) } },
+    {
+      config: { access: 'admin' },
+      schema: { tags, params: IdParams, response: withErrors({ 200: WebhookSchema }) },
+    },
     (request) => load(request.params.id),
   );
 
   app.post(
     '/api/webhooks',
-    { schema: { tags, body: WebhookBody, response: withErrors({ 201: WebhookWithSecretSchema }) } },
+    {
+      config: { access: 'admin' },
+      schema: { tags, body: WebhookBody, response: withErrors({ 201: WebhookWithSecretSchema }) },
+    },
     async (request, reply) => {
       const { url, events, customerId = null, enabled = true } = request.body;
       const checked = checkWebhookUrl(url, ctx.config.allowHosts);
@@ -85,6 +89,7 @@ export function registerWebhookRoutes(app: App, ctx: AppContext): void {
   app.patch(
     '/api/webhooks/:id',
     {
+      config: { access: 'admin' },
       schema: {
         tags,
         params: IdParams,
@@ -106,7 +111,10 @@ export function registerWebhookRoutes(app: App, ctx: AppContext): void {
 
   app.delete(
     '/api/webhooks/:id',
-    { schema: { tags, params: IdParams, response: withErrors({ 204: Type.Null() }) } },
+    {
+      config: { access: 'admin' },
+      schema: { tags, params: IdParams, response: withErrors({ 204: Type.Null() }) },
+    },
     async (request, reply) => {
       await load(request.params.id);
       await deleteWebhook(ctx.db, request.params.id);
@@ -116,7 +124,10 @@ export function registerWebhookRoutes(app: App, ctx: AppContext): void {
 
   app.post(
     '/api/webhooks/:id/rotate-secret',
-    { schema: { tags, params: IdParams, response: withErrors({ 200: WebhookWithSecretSchema }) } },
+    {
+      config: { access: 'admin' },
+      schema: { tags, params: IdParams, response: withErrors({ 200: WebhookWithSecretSchema }) },
+    },
     async (request) => {
       await load(request.params.id);
       return (
@@ -129,6 +140,7 @@ export function registerWebhookRoutes(app: App, ctx: AppContext): void {
   app.get(
     '/api/webhooks/:id/deliveries',
     {
+      config: { access: 'admin' },
       schema: {
         tags,
         params: IdParams,
@@ -144,7 +156,10 @@ export function registerWebhookRoutes(app: App, ctx: AppContext): void {
 
   app.post(
     '/api/webhooks/:id/test',
-    { schema: { tags, params: IdParams, response: withErrors({ 200: TestResultSchema }) } },
+    {
+      config: { access: 'admin' },
+      schema: { tags, params: IdParams, response: withErrors({ 200: TestResultSchema }) },
+    },
     async (request) => {
       const result = await sendTestEvent(ctx.db, await load(request.params.id), send, ctx.clock);
       return { ...result, delivered: result.ok, latencyMs: Math.round(result.latencyMs) };
