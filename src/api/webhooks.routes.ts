@@ -12,6 +12,7 @@ import {
 } from '../db/webhooks.repository.js';
 import { LeadsyncError } from '../errors.js';
 import { isId } from '../ids.js';
+import { createSecretBox } from '../notify/secret-box.js';
 import { newWebhookSecret } from '../notify/signature.js';
 import { checkWebhookUrl } from '../notify/webhook-target.js';
 import { sendTestEvent } from '../notify/webhook-test.js';
@@ -37,8 +38,9 @@ export function registerWebhookRoutes(app: App, ctx: AppContext): void {
     timeoutMs: notifyConfigOf(ctx.config).webhookTimeoutMs,
     clock: ctx.clock,
   });
+  const secrets = createSecretBox(notifyConfigOf(ctx.config).secretKeyHex);
   const load = async (id: string): Promise<WebhookWithSecret> => {
-    const webhook = isId(id) ? await findWebhook(ctx.db, id) : undefined;
+    const webhook = isId(id) ? await findWebhook(ctx.db, id, secrets) : undefined;
     if (!webhook) throw new LeadsyncError('WEBHOOK_NOT_FOUND', `No webhook with id ${id}`);
     return webhook;
   };
@@ -81,6 +83,7 @@ export function registerWebhookRoutes(app: App, ctx: AppContext): void {
         ctx.db,
         { url: checked, events, customerId, enabled, secret: newWebhookSecret() },
         ctx.clock(),
+        secrets,
       );
       return reply.status(201).send(webhook);
     },
@@ -105,7 +108,10 @@ export function registerWebhookRoutes(app: App, ctx: AppContext): void {
         ...rest,
         ...(url !== undefined && { url: checkWebhookUrl(url, ctx.config.allowHosts) }),
       };
-      return (await updateWebhook(ctx.db, request.params.id, patch, ctx.clock())) ?? load(request.params.id);
+      return (
+        (await updateWebhook(ctx.db, request.params.id, patch, ctx.clock(), secrets)) ??
+        load(request.params.id)
+      );
     },
   );
 
@@ -131,8 +137,13 @@ export function registerWebhookRoutes(app: App, ctx: AppContext): void {
     async (request) => {
       await load(request.params.id);
       return (
-        (await updateWebhook(ctx.db, request.params.id, { secret: newWebhookSecret() }, ctx.clock())) ??
-        load(request.params.id)
+        (await updateWebhook(
+          ctx.db,
+          request.params.id,
+          { secret: newWebhookSecret() },
+          ctx.clock(),
+          secrets,
+        )) ?? load(request.params.id)
       );
     },
   );

@@ -7,6 +7,7 @@ import { fanOut } from './fan-out.js';
 import { sendDueMails } from './mail-digest.js';
 import { createSmtpTransport, type MailTransport } from './mailer.js';
 import { deliverDue } from './webhook-delivery.js';
+import { createSecretBox } from './secret-box.js';
 import { createWebhookSender, type WebhookSend } from './webhook-sender.js';
 
 export interface DispatcherOptions {
@@ -77,6 +78,7 @@ export class NotifyDispatcher {
       random: this.options.random ?? Math.random,
       retry: { baseMs: n.webhookRetryBaseMs, maxMs: n.webhookRetryMaxMs },
       leaseMs: n.webhookTimeoutMs * 2 + 5_000,
+      secrets: createSecretBox(n.secretKeyHex),
     });
     const mailed = this.mail
       ? await sendDueMails({
