@@ -92,4 +92,12 @@ describeEachDialect('request timeouts over real HTTP', (dialect) => {
     // Well before the request timeout: the rest of the body is not waited for.
     expect(r.closedAfterMs).toBeLessThan(1000);
   });
+
+  it('keeps the connection of a request that arrived whole', async () => {
+    const whole = post(`authorization: Bearer ${ADMIN_TOKEN}\r\n`) + body;
+    const r = await trickle(port, whole, '', 100, 500);
+    expect(r.answer).toMatch(/^HTTP\/1\.1 201/);
+    expect(r.answer.toLowerCase()).toContain('connection: keep-alive');
+    expect(r.closedAfterMs).toBeGreaterThanOrEqual(490); // closed by the test, not the server
+  });
 });
