@@ -96,6 +96,19 @@ describeEachDialect('every route, by its declared access, over real HTTP', (dial
     for (const r of h.app.routeAccess) expect(['public', 'scoped', 'admin']).toContain(r.access);
   });
 
+  it('refuses the reported bypasses: /%61pi/webhooks without a token, /api/%77ebhooks as a customer', async () => {
+    const json = { 'content-type': 'application/json' };
+    const hook = JSON.stringify({ url: 'http://127.0.0.1:9/steal', events: ['*'] });
+    expect((await rawRequest(port, 'GET', '/%61pi/webhooks')).status).toBe(401);
+    expect((await rawRequest(port, 'POST', '/%61pi/webhooks', json, hook)).status).toBe(401);
+    expect((await rawRequest(port, 'POST', `/%61pi/webhooks/${ids.webhook}/rotate-secret`)).status).toBe(401);
+    const asCustomer = { ...json, authorization: `Bearer ${tokens.customer}` };
+    expect((await rawRequest(port, 'GET', '/api/%77ebhooks', asCustomer)).status).toBe(404);
+    expect((await rawRequest(port, 'POST', '/api/%77ebhooks', asCustomer, hook)).status).toBe(404);
+    const listed = await h.call('GET', '/api/webhooks');
+    expect(listed.json().webhooks.map((w: { id: string }) => w.id)).toEqual([ids.webhook]);
+  });
+
   it('answers each caller as the route declares, with the path as is and percent-encoded', async () => {
     // Destructive routes last, so the reads still find what they read; admin last, so the
     // customer's token is not deleted with its customer before the customer's turn.
