@@ -67,6 +67,10 @@ const schema = z.object({
   LEADSYNC_AUTO_PAUSE_FAILURES: intFrom(20, 1),
   /** LEADSYNC_BODY_LIMIT_BYTES: largest accepted request body. Default 1 MiB. */
   LEADSYNC_BODY_LIMIT_BYTES: intFrom(1024 * 1024, 1024),
+  /** LEADSYNC_REQUEST_TIMEOUT_MS: a request (headers and body) must arrive within this, or the connection is closed. Default 30000. */
+  LEADSYNC_REQUEST_TIMEOUT_MS: intFrom(30_000, 100),
+  /** LEADSYNC_HEADERS_TIMEOUT_MS: the request headers must arrive within this (at most the request timeout). Default 10000. */
+  LEADSYNC_HEADERS_TIMEOUT_MS: intFrom(10_000, 100),
   // Notifications (webhooks and mail).
   /** SMTP_URL: `smtp://user:pass@host:587` or `smtps://…`; mail is off when unset. Default none. */
   SMTP_URL: z.url().optional(),
@@ -88,6 +92,15 @@ const schema = z.object({
   LEADSYNC_WEBHOOK_RETRY_MAX_MS: intFrom(3_600_000, 1),
   /** LEADSYNC_NOTIFY_POLL_MS: how often the worker's dispatcher looks for events, deliveries and mails. Default 1000. */
   LEADSYNC_NOTIFY_POLL_MS: intFrom(1000, 10),
+  /** LEADSYNC_SECRET_KEY: 32 bytes (64 hex digits or base64) that encrypt webhook secrets at rest (AES-256-GCM); unset, they are stored as they are. Default none. */
+  LEADSYNC_SECRET_KEY: z
+    .string()
+    .transform((s, check) => {
+      const key = decodeKey(s.trim());
+      if (!key) check.addIssue({ code: 'custom', message: 'must be 32 bytes: 64 hex digits or base64' });
+      return key ?? '';
+    })
+    .optional(),
 });
 
 export interface Config {
@@ -128,6 +141,8 @@ export interface NotifyConfig {
   webhookRetryBaseMs: number;
   webhookRetryMaxMs: number;
   pollMs: number;
+  /** The LEADSYNC_SECRET_KEY as 64 hex digits; null: webhook secrets are stored as they are. */
+  secretKeyHex: string | null;
 }
 
 /** Options of the API and worker processes (see the schema above for each default). */
@@ -145,6 +160,9 @@ export interface ServiceConfig {
     validatePerMinute: number;
   };
   bodyLimitBytes: number;
+  /** Whole request (headers and body), and headers alone, before the connection is closed. */
+  requestTimeoutMs: number;
+  headersTimeoutMs: number;
 }
 
 /** Reads and validates the configuration once; throws CONFIG_INVALID listing every bad variable. */
@@ -193,6 +211,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
         validatePerMinute: e.LEADSYNC_VALIDATE_RATE_PER_MINUTE,
       },
       bodyLimitBytes: e.LEADSYNC_BODY_LIMIT_BYTES,
+      requestTimeoutMs: e.LEADSYNC_REQUEST_TIMEOUT_MS,
+      // Node refuses a headers timeout longer than the request timeout.
+      headersTimeoutMs: Math.min(e.LEADSYNC_HEADERS_TIMEOUT_MS, e.LEADSYNC_REQUEST_TIMEOUT_MS),
     },
     notify: {
       smtpUrl: e.SMTP_URL ?? null,
@@ -205,8 +226,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       webhookRetryBaseMs: e.LEADSYNC_WEBHOOK_RETRY_BASE_MS,
       webhookRetryMaxMs: e.LEADSYNC_WEBHOOK_RETRY_MAX_MS,
       pollMs: e.LEADSYNC_NOTIFY_POLL_MS,
+      secretKeyHex: e.LEADSYNC_SECRET_KEY ?? null,
     },
   });
+}
+
+/** A 32-byte key written as 64 hex digits or base64 (either alphabet), as hex; null when it is neither. */
+function decodeKey(text: string): string | null {
+  if (/^[0-9a-f]{64}$/i.test(text)) return text.toLowerCase();
+  if (!/^[A-Za-z0-9+/_-]{43}=?$/.test(text)) return null;
+  const bytes = Buffer.from(text.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+  return bytes.length === 32 ? bytes.toString('hex') : null;
 }
 
 function deepFreeze<T>(value: T): T {

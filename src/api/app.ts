@@ -2,11 +2,12 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import fastifyStatic from '@fastify/static';
+import helmet from '@fastify/helmet';
 import Fastify from 'fastify';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { serviceConfigOf } from '../config.js';
-import { registerAuth } from './auth.js';
+import { markPublic, registerAuth, registerRouteAccess } from './auth.js';
 import type { App, AppContext, AppDeps } from './context.js';
 import { registerControlRoutes } from './control.routes.js';
 import { registerCustomerRoutes } from './customers.routes.js';
@@ -47,14 +48,30 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const app: App = Fastify({
     logger: deps.logger ?? false,
     bodyLimit: service.bodyLimitBytes,
+    // A client trickling its headers or body (one byte every few seconds) would otherwise hold
+    // a connection open for ever; Node checks these every `connectionsCheckingInterval`.
+    requestTimeout: service.requestTimeoutMs,
+    http: {
+      requestTimeout: service.requestTimeoutMs,
+      headersTimeout: service.headersTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, Math.ceil(service.headersTimeoutMs / 4)),
+    },
     ...requestValidationOptions(),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // First: it must see every route that follows, to collect it and to refuse an undeclared one.
+  registerRouteAccess(app);
   registerErrorHandling(app);
   registerBodyParsers(app);
+  await app.register(helmet, securityHeaders);
   await app.register(swagger, openApiInfo());
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(async (docs) => {
+    docs.addHook('onRoute', markPublic);
+    // swagger-ui has no inline script either, so the dashboard's policy suits it as is.
+    await docs.register(swaggerUi, { routePrefix: '/docs' });
+  });
   registerAuth(app, ctx);
+  closeWhenBodyUnread(app);
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unknown';
     ctx.metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
@@ -71,8 +88,50 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerValidateSheetRoute(app, ctx);
   registerWebhookRoutes(app, ctx);
   registerNotificationRoutes(app, ctx);
-  await registerDashboard(app);
+  await app.register(async (dashboard) => {
+    dashboard.addHook('onRoute', markPublic);
+    await registerDashboard(dashboard);
+  });
   return app;
+}
+
+/**
+ * The dashboard's policy: its own scripts, styles and API only. `style-src 'unsafe-inline'`
+ * because React and recharts set `style` attributes; no inline script is needed. No
+ * `upgrade-insecure-requests`: the service is often reached over plain http on a LAN.
+ */
+const securityHeaders = {
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'self'"],
+      baseUri: ["'self'"],
+      connectSrc: ["'self'"],
+      fontSrc: ["'self'", 'data:'],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+      imgSrc: ["'self'", 'data:'],
+      objectSrc: ["'none'"],
+      scriptSrc: ["'self'"],
+      scriptSrcAttr: ["'none'"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+    },
+  },
+  frameguard: { action: 'deny' as const },
+  referrerPolicy: { policy: 'no-referrer' as const },
+  // Served over http on a LAN as often as behind TLS; a TLS proxy can add HSTS itself.
+  strictTransportSecurity: false,
+};
+
+/**
+ * A request answered before its body arrived (a 401 from onRequest, a 413) closes its
+ * connection: otherwise Node reads and discards the rest of the body, and a client trickling
+ * it keeps the connection (and the socket) for as long as it likes.
+ */
+function closeWhenBodyUnread(app: App): void {
+  app.addHook('onSend', async (request, reply) => {
+    if (!request.raw.complete) reply.header('connection', 'close');
+  });
 }
 
 /** Where `npm run build` puts the dashboard (web/vite.config.ts). */

@@ -23,6 +23,7 @@ export function registerControlRoutes(app: App, ctx: AppContext): void {
   app.post(
     '/api/leads/sync/trigger',
     {
+      config: { access: 'scoped' },
       schema: {
         tags: ['sync'],
         querystring: CustomerIdQuery,
@@ -60,6 +61,7 @@ export function registerControlRoutes(app: App, ctx: AppContext): void {
   app.post(
     '/api/leads/sync/pause',
     {
+      config: { access: 'scoped' },
       schema: {
         tags: ['sync'],
         querystring: Type.Intersect([
@@ -88,6 +90,7 @@ export function registerControlRoutes(app: App, ctx: AppContext): void {
   app.post(
     '/api/leads/sync/resume',
     {
+      config: { access: 'scoped' },
       schema: {
         tags: ['sync'],
         querystring: CustomerIdQuery,
@@ -113,6 +116,7 @@ export function registerControlRoutes(app: App, ctx: AppContext): void {
   app.post(
     '/api/leads/sync/runs/:runId/approve',
     {
+      config: { access: 'scoped' },
       schema: {
         tags: ['runs'],
         params: Type.Object({ runId: Id }),

@@ -34,6 +34,7 @@ export function registerCustomerRoutes(app: App, ctx: AppContext): void {
   app.get(
     '/api/customers',
     {
+      config: { access: 'scoped' },
       schema: {
         tags: ['customers'],
         querystring: Type.Object({ limit: Limit, cursor: Cursor }),
@@ -60,7 +61,10 @@ export function registerCustomerRoutes(app: App, ctx: AppContext): void {
 
   app.get(
     '/api/customers/:id',
-    { schema: { tags: ['customers'], params: IdParams, response: withErrors({ 200: CustomerSchema }) } },
+    {
+      config: { access: 'scoped' },
+      schema: { tags: ['customers'], params: IdParams, response: withErrors({ 200: CustomerSchema }) },
+    },
     async (request) => {
       assertCustomerVisible(request.scope, request.params.id);
       const customer = await findCustomerById(ctx.db, request.params.id);
@@ -72,6 +76,7 @@ export function registerCustomerRoutes(app: App, ctx: AppContext): void {
   app.post(
     '/api/customers',
     {
+      config: { access: 'admin' },
       schema: {
         tags: ['customers'],
         body: CustomerBody,
@@ -106,6 +111,7 @@ export function registerCustomerRoutes(app: App, ctx: AppContext): void {
   app.patch(
     '/api/customers/:id',
     {
+      config: { access: 'scoped' },
       schema: {
         tags: ['customers'],
         params: IdParams,
@@ -146,7 +152,10 @@ export function registerCustomerRoutes(app: App, ctx: AppContext): void {
 
   app.delete(
     '/api/customers/:id',
-    { schema: { tags: ['customers'], params: IdParams, response: withErrors({ 204: Type.Null() }) } },
+    {
+      config: { access: 'admin' },
+      schema: { tags: ['customers'], params: IdParams, response: withErrors({ 204: Type.Null() }) },
+    },
     async (request, reply) => {
       assertAdmin(request.scope);
       assertCustomerVisible(request.scope, request.params.id);

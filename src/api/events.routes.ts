@@ -27,6 +27,10 @@ export function registerEventRoutes(app: App, ctx: AppContext): void {
   app.get(
     '/api/leads/sync/events',
     {
+      config: { access: 'scoped' },
+      // A HEAD of an endless stream would never send its headers (Node drops HEAD bodies, and
+      // they are flushed with the first body bytes): the connection would hang open.
+      exposeHeadRoute: false,
       schema: {
         tags: ['sync'],
         description:

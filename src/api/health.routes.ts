@@ -8,13 +8,17 @@ import { ErrorSchema } from './schemas.js';
 export function registerHealthRoutes(app: App, ctx: AppContext): void {
   app.get(
     '/healthz',
-    { schema: { tags: ['health'], response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
+    {
+      config: { access: 'public' },
+      schema: { tags: ['health'], response: { 200: Type.Object({ status: Type.Literal('ok') }) } },
+    },
     async () => ({ status: 'ok' as const }),
   );
 
   app.get(
     '/readyz',
     {
+      config: { access: 'public' },
       schema: {
         tags: ['health'],
         response: {
@@ -33,8 +37,12 @@ export function registerHealthRoutes(app: App, ctx: AppContext): void {
     },
   );
 
-  app.get('/metrics', { schema: { tags: ['health'], hide: true } }, async (_request, reply) => {
-    const body = await ctx.metrics.registry.metrics();
-    return reply.header('content-type', ctx.metrics.registry.contentType).send(body);
-  });
+  app.get(
+    '/metrics',
+    { config: { access: 'public' }, schema: { tags: ['health'], hide: true } },
+    async (_request, reply) => {
+      const body = await ctx.metrics.registry.metrics();
+      return reply.header('content-type', ctx.metrics.registry.contentType).send(body);
+    },
+  );
 }

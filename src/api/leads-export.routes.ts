@@ -15,6 +15,7 @@ export function registerLeadExportRoute(app: App, ctx: AppContext): void {
   app.get(
     '/api/leads/export.csv',
     {
+      config: { access: 'scoped' },
       schema: {
         tags: ['leads'],
         produces: ['text/csv'],

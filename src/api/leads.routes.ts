@@ -34,6 +34,7 @@ export function registerLeadRoutes(app: App, ctx: AppContext): void {
   app.get(
     '/api/leads',
     {
+      config: { access: 'scoped' },
       schema: {
         tags: ['leads'],
         querystring: Type.Object({
@@ -75,6 +76,7 @@ export function registerLeadRoutes(app: App, ctx: AppContext): void {
   app.get(
     '/api/leads/count',
     {
+      config: { access: 'scoped' },
       schema: {
         tags: ['leads'],
         querystring: Type.Intersect([
@@ -98,6 +100,7 @@ export function registerLeadRoutes(app: App, ctx: AppContext): void {
   app.patch(
     '/api/leads/:id',
     {
+      config: { access: 'scoped' },
       schema: {
         tags: ['leads'],
         params: Type.Object({ id: Id }),

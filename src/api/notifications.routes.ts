@@ -35,6 +35,7 @@ export function registerNotificationRoutes(app: App, ctx: AppContext): void {
   app.get(
     '/api/notifications',
     {
+      config: { access: 'scoped' },
       schema: {
         tags,
         querystring: Type.Object({ limit: Limit, before: Cursor }),
@@ -64,6 +65,7 @@ export function registerNotificationRoutes(app: App, ctx: AppContext): void {
   app.post(
     '/api/notifications/read',
     {
+      config: { access: 'scoped' },
       schema: {
         tags,
         description:

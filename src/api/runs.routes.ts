@@ -10,6 +10,7 @@ export function registerRunRoutes(app: App, ctx: AppContext): void {
   app.get(
     '/api/leads/sync/runs',
     {
+      config: { access: 'scoped' },
       schema: {
         tags: ['runs'],
         querystring: Type.Object({

@@ -30,6 +30,7 @@ export function registerStatusRoutes(app: App, ctx: AppContext): void {
   app.get(
     '/api/leads/sync/status',
     {
+      config: { access: 'scoped' },
       schema: {
         tags: ['sync'],
         querystring: CustomerIdQuery,
@@ -48,6 +49,7 @@ export function registerStatusRoutes(app: App, ctx: AppContext): void {
   app.get(
     '/api/leads/sync/status/all',
     {
+      config: { access: 'scoped' },
       schema: {
         tags: ['sync'],
         querystring: Type.Object({ limit: Limit, cursor: Cursor }),
@@ -77,6 +79,7 @@ export function registerStatusRoutes(app: App, ctx: AppContext): void {
   app.get(
     '/api/leads/sync/metrics',
     {
+      config: { access: 'scoped' },
       schema: {
         tags: ['sync'],
         querystring: Type.Partial(CustomerIdQuery),

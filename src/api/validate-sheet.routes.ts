@@ -11,6 +11,7 @@ export function registerValidateSheetRoute(app: App, ctx: AppContext): void {
   app.post(
     '/api/customers/validate-sheet',
     {
+      config: { access: 'scoped' },
       schema: {
         tags: ['customers'],
         body: Type.Object(

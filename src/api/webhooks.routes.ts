@@ -12,11 +12,11 @@ import {
 } from '../db/webhooks.repository.js';
 import { LeadsyncError } from '../errors.js';
 import { isId } from '../ids.js';
+import { createSecretBox } from '../notify/secret-box.js';
 import { newWebhookSecret } from '../notify/signature.js';
 import { checkWebhookUrl } from '../notify/webhook-target.js';
 import { sendTestEvent } from '../notify/webhook-test.js';
 import { createWebhookSender } from '../notify/webhook-sender.js';
-import { assertAdmin } from './auth.js';
 import type { App, AppContext } from './context.js';
 import { Id, Limit, withErrors } from './schemas.js';
 import {
@@ -31,15 +31,16 @@ import {
 const IdParams = Type.Object({ id: Id });
 const tags = ['webhooks'];
 
-/** Webhooks CRUD, secret rotation, the delivery log and test events. Admin token only (others: 404). */
+/** Webhooks CRUD, secret rotation, the delivery log and test events. Admin token only (others: 404, `config.access`). */
 export function registerWebhookRoutes(app: App, ctx: AppContext): void {
   const send = createWebhookSender({
     allowHosts: ctx.config.allowHosts,
     timeoutMs: notifyConfigOf(ctx.config).webhookTimeoutMs,
     clock: ctx.clock,
   });
+  const secrets = createSecretBox(notifyConfigOf(ctx.config).secretKeyHex);
   const load = async (id: string): Promise<WebhookWithSecret> => {
-    const webhook = isId(id) ? await findWebhook(ctx.db, id) : undefined;
+    const webhook = isId(id) ? await findWebhook(ctx.db, id, secrets) : undefined;
     if (!webhook) throw new LeadsyncError('WEBHOOK_NOT_FOUND', `No webhook with id ${id}`);
     return webhook;
   };
@@ -48,13 +49,12 @@ export function registerWebhookRoutes(app: App, ctx: AppContext): void {
     if (!isId(customerId) || !(await findCustomerById(ctx.db, customerId)))
       throw new LeadsyncError('VALIDATION_FAILED', `No customer with id ${customerId}`);
   };
-  app.addHook('onRequest', async (request) => {
-    if (request.url.startsWith('/api/webhooks')) assertAdmin(request.scope);
-  });
-
   app.get(
     '/api/webhooks',
-    { schema: { tags, response: withErrors({ 200: Type.Object({ webhooks: Type.Array(WebhookSchema) }) }) } },
+    {
+      config: { access: 'admin' },
+      schema: { tags, response: withErrors({ 200: Type.Object({ webhooks: Type.Array(WebhookSchema) }) }) },
+    },
     async () => ({
       webhooks: await listWebhooks(ctx.db),
     }),
@@ -62,13 +62,19 @@ export function registerWebhookRoutes(app: App, ctx: AppContext): void {
 
   app.get(
     '/api/webhooks/:id',
-    { schema: { tags, params: IdParams, response: withErrors({ 200: WebhookSchema }) } },
+    {
+      config: { access: 'admin' },
+      schema: { tags, params: IdParams, response: withErrors({ 200: WebhookSchema }) },
+    },
     (request) => load(request.params.id),
   );
 
   app.post(
     '/api/webhooks',
-    { schema: { tags, body: WebhookBody, response: withErrors({ 201: WebhookWithSecretSchema }) } },
+    {
+      config: { access: 'admin' },
+      schema: { tags, body: WebhookBody, response: withErrors({ 201: WebhookWithSecretSchema }) },
+    },
     async (request, reply) => {
       const { url, events, customerId = null, enabled = true } = request.body;
       const checked = checkWebhookUrl(url, ctx.config.allowHosts);
@@ -77,6 +83,7 @@ export function registerWebhookRoutes(app: App, ctx: AppContext): void {
         ctx.db,
         { url: checked, events, customerId, enabled, secret: newWebhookSecret() },
         ctx.clock(),
+        secrets,
       );
       return reply.status(201).send(webhook);
     },
@@ -85,6 +92,7 @@ export function registerWebhookRoutes(app: App, ctx: AppContext): void {
   app.patch(
     '/api/webhooks/:id',
     {
+      config: { access: 'admin' },
       schema: {
         tags,
         params: IdParams,
@@ -100,13 +108,19 @@ export function registerWebhookRoutes(app: App, ctx: AppContext): void {
         ...rest,
         ...(url !== undefined && { url: checkWebhookUrl(url, ctx.config.allowHosts) }),
       };
-      return (await updateWebhook(ctx.db, request.params.id, patch, ctx.clock())) ?? load(request.params.id);
+      return (
+        (await updateWebhook(ctx.db, request.params.id, patch, ctx.clock(), secrets)) ??
+        load(request.params.id)
+      );
     },
   );
 
   app.delete(
     '/api/webhooks/:id',
-    { schema: { tags, params: IdParams, response: withErrors({ 204: Type.Null() }) } },
+    {
+      config: { access: 'admin' },
+      schema: { tags, params: IdParams, response: withErrors({ 204: Type.Null() }) },
+    },
     async (request, reply) => {
       await load(request.params.id);
       await deleteWebhook(ctx.db, request.params.id);
@@ -116,12 +130,20 @@ export function registerWebhookRoutes(app: App, ctx: AppContext): void {
 
   app.post(
     '/api/webhooks/:id/rotate-secret',
-    { schema: { tags, params: IdParams, response: withErrors({ 200: WebhookWithSecretSchema }) } },
+    {
+      config: { access: 'admin' },
+      schema: { tags, params: IdParams, response: withErrors({ 200: WebhookWithSecretSchema }) },
+    },
     async (request) => {
       await load(request.params.id);
       return (
-        (await updateWebhook(ctx.db, request.params.id, { secret: newWebhookSecret() }, ctx.clock())) ??
-        load(request.params.id)
+        (await updateWebhook(
+          ctx.db,
+          request.params.id,
+          { secret: newWebhookSecret() },
+          ctx.clock(),
+          secrets,
+        )) ?? load(request.params.id)
       );
     },
   );
@@ -129,6 +151,7 @@ export function registerWebhookRoutes(app: App, ctx: AppContext): void {
   app.get(
     '/api/webhooks/:id/deliveries',
     {
+      config: { access: 'admin' },
       schema: {
         tags,
         params: IdParams,
@@ -144,7 +167,10 @@ export function registerWebhookRoutes(app: App, ctx: AppContext): void {
 
   app.post(
     '/api/webhooks/:id/test',
-    { schema: { tags, params: IdParams, response: withErrors({ 200: TestResultSchema }) } },
+    {
+      config: { access: 'admin' },
+      schema: { tags, params: IdParams, response: withErrors({ 200: TestResultSchema }) },
+    },
     async (request) => {
       const result = await sendTestEvent(ctx.db, await load(request.params.id), send, ctx.clock);
       return { ...result, delivered: result.ok, latencyMs: Math.round(result.latencyMs) };

@@ -1,5 +1,6 @@
 import type { Kysely, Updateable } from 'kysely';
 import { newId } from '../ids.js';
+import type { SecretBox } from '../notify/secret-box.js';
 import type { Database } from './database.js';
 import { notifyDb, type WebhookRow, type WebhooksTable } from './notify-database.js';
 
@@ -30,31 +31,38 @@ export interface NewWebhook {
 
 export type WebhookPatch = Partial<Omit<NewWebhook, 'secret'>>;
 
+/** `secrets` seals the secret before it is stored (encrypted at rest when a key is configured). */
 export async function createWebhook(
   db: Kysely<Database>,
   input: NewWebhook,
   now: Date,
+  secrets: SecretBox,
 ): Promise<WebhookWithSecret> {
   const at = now.toISOString();
+  const id = newId(now.getTime());
   const row: WebhookRow = {
-    id: newId(now.getTime()),
+    id,
     url: input.url,
     events: JSON.stringify(input.events),
     customerId: input.customerId,
     enabled: input.enabled ? 1 : 0,
-    secret: input.secret,
+    secret: secrets.seal(input.secret, id),
     disabledReason: null,
     failingSince: null,
     createdAt: at,
     updatedAt: at,
   };
   await notifyDb(db).insertInto('webhooks').values(row).execute();
-  return { ...toWebhook(row), secret: row.secret };
+  return { ...toWebhook(row), secret: input.secret };
 }
 
-export async function findWebhook(db: Kysely<Database>, id: string): Promise<WebhookWithSecret | undefined> {
+export async function findWebhook(
+  db: Kysely<Database>,
+  id: string,
+  secrets: SecretBox,
+): Promise<WebhookWithSecret | undefined> {
   const row = await notifyDb(db).selectFrom('webhooks').selectAll().where('id', '=', id).executeTakeFirst();
-  return row && { ...toWebhook(row), secret: row.secret };
+  return row && withSecret(row, secrets);
 }
 
 /** Every webhook in creation order (a handful per installation, so no paging). */
@@ -62,10 +70,10 @@ export async function listWebhooks(db: Kysely<Database>): Promise<Webhook[]> {
   return (await notifyDb(db).selectFrom('webhooks').selectAll().orderBy('id').execute()).map(toWebhook);
 }
 
-/** The enabled webhooks, with secrets, for fanning out events. */
-export async function listEnabledWebhooks(db: Kysely<Database>): Promise<WebhookWithSecret[]> {
+/** The enabled webhooks, for fanning out events (deliveries read their secret when they send). */
+export async function listEnabledWebhooks(db: Kysely<Database>): Promise<Webhook[]> {
   const rows = await notifyDb(db).selectFrom('webhooks').selectAll().where('enabled', '=', 1).execute();
-  return rows.map((row) => ({ ...toWebhook(row), secret: row.secret }));
+  return rows.map(toWebhook);
 }
 
 /** Changes the given fields. Enabling clears the reason and the failure streak of an earlier disable. */
@@ -74,12 +82,13 @@ export async function updateWebhook(
   id: string,
   patch: WebhookPatch & { secret?: string },
   now: Date,
+  secrets: SecretBox,
 ): Promise<WebhookWithSecret | undefined> {
   const set: Updateable<WebhooksTable> = { updatedAt: now.toISOString() };
   if (patch.url !== undefined) set.url = patch.url;
   if (patch.events !== undefined) set.events = JSON.stringify(patch.events);
   if (patch.customerId !== undefined) set.customerId = patch.customerId;
-  if (patch.secret !== undefined) set.secret = patch.secret;
+  if (patch.secret !== undefined) set.secret = secrets.seal(patch.secret, id);
   if (patch.enabled !== undefined) {
     set.enabled = patch.enabled ? 1 : 0;
     if (patch.enabled) Object.assign(set, { disabledReason: null, failingSince: null });
@@ -90,7 +99,7 @@ export async function updateWebhook(
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirst();
-  return row && { ...toWebhook(row), secret: row.secret };
+  return row && withSecret(row, secrets);
 }
 
 export async function deleteWebhook(db: Kysely<Database>, id: string): Promise<boolean> {
@@ -127,6 +136,10 @@ export async function recordWebhookFailure(
 /** After a delivered event: the webhook works again. */
 export async function recordWebhookSuccess(db: Kysely<Database>, id: string): Promise<void> {
   await notifyDb(db).updateTable('webhooks').set({ failingSince: null }).where('id', '=', id).execute();
+}
+
+function withSecret(row: WebhookRow, secrets: SecretBox): WebhookWithSecret {
+  return { ...toWebhook(row), secret: secrets.open(row.secret, row.id) };
 }
 
 function toWebhook(row: WebhookRow): Webhook {

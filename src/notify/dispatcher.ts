@@ -7,6 +7,7 @@ import { fanOut } from './fan-out.js';
 import { sendDueMails } from './mail-digest.js';
 import { createSmtpTransport, type MailTransport } from './mailer.js';
 import { deliverDue } from './webhook-delivery.js';
+import { createSecretBox, type SecretBox } from './secret-box.js';
 import { createWebhookSender, type WebhookSend } from './webhook-sender.js';
 
 export interface DispatcherOptions {
@@ -40,6 +41,7 @@ export class NotifyDispatcher {
   private readonly send: WebhookSend;
   private readonly mail: MailTransport | null;
   private readonly log: (message: string) => void;
+  private readonly secrets: SecretBox;
   private timer: NodeJS.Timeout | null = null;
   private pass: Promise<unknown> = Promise.resolve();
 
@@ -56,6 +58,7 @@ export class NotifyDispatcher {
       });
     this.mail = options.mail !== undefined ? options.mail : n.smtpUrl ? createSmtpTransport(n.smtpUrl) : null;
     this.log = options.log ?? (() => {});
+    this.secrets = createSecretBox(n.secretKeyHex);
   }
 
   /** One pass; returns what it did. */
@@ -77,6 +80,7 @@ export class NotifyDispatcher {
       random: this.options.random ?? Math.random,
       retry: { baseMs: n.webhookRetryBaseMs, maxMs: n.webhookRetryMaxMs },
       leaseMs: n.webhookTimeoutMs * 2 + 5_000,
+      secrets: this.secrets,
     });
     const mailed = this.mail
       ? await sendDueMails({

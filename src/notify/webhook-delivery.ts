@@ -9,6 +9,7 @@ import {
 } from '../db/webhook-deliveries.repository.js';
 import { findWebhook, recordWebhookFailure, recordWebhookSuccess } from '../db/webhooks.repository.js';
 import type { BackoffPolicy } from '../sources/backoff.js';
+import type { SecretBox } from './secret-box.js';
 import { nextDeliveryAttempt, WEBHOOK_DISABLE_AFTER_MS } from './delivery-schedule.js';
 import type { WebhookBody } from './events.js';
 import type { WebhookSend } from './webhook-sender.js';
@@ -21,6 +22,8 @@ export interface DeliveryDeps {
   retry: BackoffPolicy;
   /** How long a claimed delivery stays claimed: longer than one send can take. */
   leaseMs: number;
+  /** Opens the webhooks' stored secrets (LEADSYNC_SECRET_KEY). */
+  secrets: SecretBox;
 }
 
 /** The body a webhook receives for an event. */
@@ -44,7 +47,7 @@ export async function deliverDue(deps: DeliveryDeps, limit = 20): Promise<number
 async function deliverOne(deps: DeliveryDeps, delivery: WebhookDelivery): Promise<void> {
   const { db } = deps;
   const [webhook, event] = await Promise.all([
-    findWebhook(db, delivery.webhookId),
+    findWebhook(db, delivery.webhookId, deps.secrets),
     findOutboxEvent(db, delivery.eventId),
   ]);
   if (!webhook || !event) return; // Deleted meanwhile; the cascade takes the delivery too.

@@ -7,6 +7,7 @@ import { startRun } from '../../src/notify/run-events.js';
 import { createWebhook } from '../../src/db/webhooks.repository.js';
 import { LeadsyncError } from '../../src/errors.js';
 import { NotifyDispatcher } from '../../src/notify/dispatcher.js';
+import { createSecretBox } from '../../src/notify/secret-box.js';
 import { recordEnding, NO_FIGURES } from '../../src/sync/record-outcome.js';
 import { describeEachDialect, useTestDatabase } from '../helpers/databases.js';
 import { fakeSheetCustomer, ManualClock, notifyConfig, startReceiver, type Receiver } from './support.js';
@@ -22,6 +23,7 @@ describeEachDialect('notification outbox', (dialect) => {
       t.db,
       { url: receiver.url, events: ['*'], customerId: null, enabled: true, secret: 's3cret' },
       clock.read(),
+      createSecretBox(null),
     );
   });
   afterAll(async () => receiver?.close());
@@ -172,6 +174,7 @@ describeEachDialect('notification dispatcher loop', (dialect) => {
       t.db,
       { url: receiver.url, events: ['sync.completed'], customerId: null, enabled: true, secret: 's' },
       clock.read(),
+      createSecretBox(null),
     );
     const loop = new NotifyDispatcher({ db: t.db, config, mail: null });
     loop.start();

@@ -4,6 +4,7 @@ import { listDeliveries } from '../../src/db/webhook-deliveries.repository.js';
 import { createWebhook, findWebhook, type WebhookWithSecret } from '../../src/db/webhooks.repository.js';
 import { LeadsyncError } from '../../src/errors.js';
 import { NotifyDispatcher } from '../../src/notify/dispatcher.js';
+import { createSecretBox } from '../../src/notify/secret-box.js';
 import { describeEachDialect, useTestDatabase } from '../helpers/databases.js';
 import {
   fakeSheetCustomer,
@@ -51,6 +52,7 @@ describeEachDialect('webhook deliveries', (dialect) => {
         secret: `whsec_test_${n}`,
       },
       clock.read(),
+      createSecretBox(null),
     );
   });
   afterEach(async () => {
@@ -112,7 +114,7 @@ describeEachDialect('webhook deliveries', (dialect) => {
       error: null,
       nextAttemptAt: null,
     });
-    expect((await findWebhook(t.db, webhook.id))?.failingSince).toBeNull();
+    expect((await findWebhook(t.db, webhook.id, createSecretBox(null)))?.failingSince).toBeNull();
   });
 
   it('gives up after 24 hours and disables a webhook that failed continuously for a day', async () => {
@@ -130,7 +132,7 @@ describeEachDialect('webhook deliveries', (dialect) => {
     const [delivery] = await listDeliveries(t.db, webhook.id, 1);
     expect(delivery).toMatchObject({ state: 'failed', statusCode: 500 });
     expect(clock.read().getTime() - started).toBeLessThanOrEqual(24 * HOUR);
-    const after = await findWebhook(t.db, webhook.id);
+    const after = await findWebhook(t.db, webhook.id, createSecretBox(null));
     expect(after).toMatchObject({ enabled: false });
     expect(after?.disabledReason).toMatch(/failed for 24 hours/);
     // Disabled: a new event is not even queued for it.
