@@ -113,6 +113,28 @@ describeEachDialect('download limits in a sync', (dialect) => {
     expect(JSON.stringify(await bed.leads(customer))).toContain('Met Ada again');
   });
 
+  it('copies header names into sheet.headers_changed bounded: 100 names of 200 characters at most', async () => {
+    const customer = await bed.seeded(peopleCsv(PEOPLE));
+    const wide = Array.from({ length: 150 }, (_, i) => `Col ${i} ${'h'.repeat(1500)}`);
+    bed.setSheet(
+      customer,
+      `Name,Email,${wide.join(',')}
+Ada,ada@example.com
+`,
+    );
+    expectOutcome((await bed.sync(customer, { allowDeletes: true })).run, 'success');
+    const events = await bed.db
+      .selectFrom('outbox_events')
+      .select(['type', 'payload'])
+      .where('customerId', '=', customer.id)
+      .where('type', '=', 'sheet.headers_changed')
+      .execute();
+    expect(events).toHaveLength(1);
+    const payload = String(events[0]!.payload);
+    expect(payload.length).toBeLessThan(70_000);
+    expect(JSON.parse(payload)).toMatchObject({ addedOmitted: 50, headersOmitted: 52, removedOmitted: 0 });
+  });
+
   it('fails with SHEET_ENCODING_UNSUPPORTED on an encoding it cannot read, without retrying', async () => {
     const customer = await bed.seeded(peopleCsv(PEOPLE));
     bed.fake.fault(customer.sheetId, { contentEncoding: 'br' });
