@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { LeadsyncError } from './errors.js';
+import { DEFAULT_MAX_ROW_CHARS } from './sheet/record-limits.js';
+import { DEFAULT_DEADLINE_MS, DEFAULT_MIN_BYTES_PER_SECOND } from './sources/download-deadline.js';
 
 const intFrom = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
 const list = z
@@ -34,6 +36,12 @@ const schema = z.object({
   LEADSYNC_RETRY_MAX_MS: intFrom(10_000),
   /** LEADSYNC_MAX_SHEET_BYTES: larger downloads fail with SHEET_TOO_LARGE. Default 1 GiB. */
   LEADSYNC_MAX_SHEET_BYTES: intFrom(1024 * 1024 * 1024, 1),
+  /** LEADSYNC_FETCH_DEADLINE_MS: longest a whole download may take, headers to last byte; longer fails with SHEET_DOWNLOAD_TIMEOUT. Default 600000 (10 min). */
+  LEADSYNC_FETCH_DEADLINE_MS: intFrom(DEFAULT_DEADLINE_MS, 1),
+  /** LEADSYNC_FETCH_MIN_BYTES_PER_SECOND: slowest accepted download rate, judged over each LEADSYNC_FETCH_TIMEOUT_MS of waiting; slower fails with SHEET_DOWNLOAD_TOO_SLOW; 0 turns it off. Default 1024. */
+  LEADSYNC_FETCH_MIN_BYTES_PER_SECOND: intFrom(DEFAULT_MIN_BYTES_PER_SECOND),
+  /** LEADSYNC_MAX_ROW_CHARS: longest sheet row, its cells' characters added up; longer fails with SHEET_ROW_TOO_LARGE. Default 250000. */
+  LEADSYNC_MAX_ROW_CHARS: intFrom(DEFAULT_MAX_ROW_CHARS, 1),
   /** LEADSYNC_BATCH_SIZE: leads written per statement batch. Default 500. */
   LEADSYNC_BATCH_SIZE: intFrom(500, 1),
   /** LEADSYNC_DELETE_GUARD_WINDOW_DAYS: the mass-delete guard compares with the most leads of this many days; an approval restarts it. Default 7. */
@@ -118,7 +126,13 @@ export interface Config {
     retryBaseMs: number;
     retryMaxMs: number;
     maxBytes: number;
+    /** Whole-download deadline (SHEET_DOWNLOAD_TIMEOUT). */
+    deadlineMs: number;
+    /** Slowest accepted rate over each timeoutMs of waiting (SHEET_DOWNLOAD_TOO_SLOW); 0 = off. */
+    minBytesPerSecond: number;
   };
+  /** Limits of one sheet record beyond Google's own (see sheet/record-limits.ts). */
+  sheet: { maxRowChars: number };
   batchSize: number;
   /** Days of run history whose highest live-lead count the mass-delete guard compares with. */
   deleteGuardWindowDays: number;
@@ -189,7 +203,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       retryBaseMs: e.LEADSYNC_RETRY_BASE_MS,
       retryMaxMs: e.LEADSYNC_RETRY_MAX_MS,
       maxBytes: e.LEADSYNC_MAX_SHEET_BYTES,
+      deadlineMs: e.LEADSYNC_FETCH_DEADLINE_MS,
+      minBytesPerSecond: e.LEADSYNC_FETCH_MIN_BYTES_PER_SECOND,
     },
+    sheet: { maxRowChars: e.LEADSYNC_MAX_ROW_CHARS },
     batchSize: e.LEADSYNC_BATCH_SIZE,
     deleteGuardWindowDays: e.LEADSYNC_DELETE_GUARD_WINDOW_DAYS,
     service: {

@@ -50,6 +50,45 @@ export const ERROR_CODES = {
     message: 'The sheet is larger than the configured limit',
   },
   SHEET_READ_FAILED: { status: 422, retryable: false, message: 'The file could not be read' },
+  // Not retried at once: the attempt already held a worker slot for the whole deadline, and a
+  // retry would hold it as long again; the next scheduled run is the retry.
+  SHEET_DOWNLOAD_TIMEOUT: {
+    status: 504,
+    retryable: false,
+    message: 'The sheet download took longer than the configured deadline',
+  },
+  // Not retried at once either: a server this slow over a whole window rarely speeds up within
+  // seconds, and each retry would hold a worker slot again; the next scheduled run tries again.
+  SHEET_DOWNLOAD_TOO_SLOW: {
+    status: 504,
+    retryable: false,
+    message: 'The sheet arrived more slowly than the configured minimum rate',
+  },
+  SHEET_ENCODING_UNSUPPORTED: {
+    status: 422,
+    retryable: false,
+    message: 'The source compressed the sheet with an encoding leadsync cannot read (only gzip)',
+  },
+  SHEET_ENCODING_INVALID: {
+    status: 422,
+    retryable: false,
+    message: 'The source sent gzip-compressed data that cannot be decompressed',
+  },
+  SHEET_CELL_TOO_LARGE: {
+    status: 422,
+    retryable: false,
+    message: 'A cell of the sheet is longer than 50,000 characters (the most Google Sheets allows)',
+  },
+  SHEET_TOO_MANY_COLUMNS: {
+    status: 422,
+    retryable: false,
+    message: 'A row of the sheet has more than 18,278 columns (the most Google Sheets allows)',
+  },
+  SHEET_ROW_TOO_LARGE: {
+    status: 422,
+    retryable: false,
+    message: 'A row of the sheet is longer than the configured limit',
+  },
   // Turning a sheet into leads.
   HEADER_NOT_FOUND: {
     status: 422,

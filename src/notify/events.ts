@@ -50,7 +50,16 @@ export interface EventPayloads {
   'customer.paused': { reason: ChangeReason; message: string };
   'customer.resumed': { reason: ChangeReason };
   'customer.recovered': { runId: string; failedRuns: number; failingSince: string | null };
-  'sheet.headers_changed': { runId: string; added: string[]; removed: string[]; headers: string[] };
+  /** Lists of at most 100 names of at most 200 characters; `*Omitted` count the names left out. */
+  'sheet.headers_changed': {
+    runId: string;
+    added: string[];
+    removed: string[];
+    headers: string[];
+    addedOmitted: number;
+    removedOmitted: number;
+    headersOmitted: number;
+  };
 }
 
 export type NotifyEvent = {

@@ -15,7 +15,21 @@
  * at a constant number of times) and sliced, never built character by character. Only the
  * unfinished field travels between pushes, as a string already unescaped, so a huge quoted cell
  * spread over many chunks is not rescanned.
+ *
+ * Limits (RecordLimits: cell length, columns, row length) are enforced as the text streams: the
+ * unfinished field is checked at the end of every push, so a 200 MB cell or a million-cell row
+ * fails after at most one chunk past the limit, never after it was gathered. A limit is the one
+ * thing the parser throws for (SHEET_CELL_TOO_LARGE, SHEET_TOO_MANY_COLUMNS, SHEET_ROW_TOO_LARGE);
+ * the parser is not usable after that.
  */
+
+import {
+  cellTooLarge,
+  recordLimits,
+  rowTooLarge,
+  tooManyColumns,
+  type RecordLimits,
+} from './record-limits.js';
 
 const COMMA = 44;
 const QUOTE = 34;
@@ -40,6 +54,15 @@ export class CsvParser {
   /** The previous push ended with a CR that ended a record: an LF right after it belongs to it. */
   private skipLf = false;
   private started = false;
+  /** Cell lengths of `row` so far (for the row limit). */
+  private rowChars = 0;
+  /** Records completed by earlier pushes, for the row number of a limit error. */
+  private recordsBefore = 0;
+  private readonly limits: RecordLimits;
+
+  constructor(limits: Partial<RecordLimits> = {}) {
+    this.limits = recordLimits(limits);
+  }
 
   /** Parses the next piece of text; returns the records it completed. */
   push(text: string): string[][] {
@@ -55,6 +78,8 @@ export class CsvParser {
     this.row = [];
     this.skipLf = false;
     this.started = false;
+    this.rowChars = 0;
+    this.recordsBefore = 0;
     return records;
   }
 
@@ -69,6 +94,8 @@ export class CsvParser {
     let row = this.row;
     let mode = this.mode;
     let pending = this.pending;
+    let rowChars = this.rowChars;
+    const { maxCellChars, maxColumns, maxRowChars } = this.limits;
     let i = 0;
     if (this.skipLf && n > 0) {
       this.skipLf = false;
@@ -88,6 +115,7 @@ export class CsvParser {
           pending += s.slice(i, end);
           i = end;
           if (!final) break;
+          this.check(row, pending.length, rowChars + pending.length, records.length);
           row.push(pending); // unterminated at the end of the input: lenient, keep what came
           records.push(row);
           row = [];
@@ -108,6 +136,7 @@ export class CsvParser {
       if (mode === FIELD_START) {
         if (i >= n) {
           if (final && row.length > 0) {
+            this.check(row, 0, rowChars, records.length);
             row.push(''); // the input ended right after a comma
             records.push(row);
             row = [];
@@ -132,12 +161,19 @@ export class CsvParser {
           mode = UNQUOTED;
           break;
         }
+        this.check(row, pending.length, rowChars + pending.length, records.length);
         row.push(pending);
         records.push(row);
         row = [];
         pending = '';
         mode = FIELD_START;
         break;
+      }
+      const length = mode === FIELD_START ? stop - i : pending.length + stop - i;
+      rowChars += length;
+      // Checked before the slice: one comparison per field when nothing is over.
+      if (length > maxCellChars || rowChars > maxRowChars || row.length >= maxColumns) {
+        this.check(row, length, rowChars, records.length);
       }
       row.push(mode === FIELD_START ? s.slice(i, stop) : pending + s.slice(i, stop));
       pending = '';
@@ -147,6 +183,7 @@ export class CsvParser {
       if (c === COMMA) continue;
       records.push(row);
       row = [];
+      rowChars = 0;
       if (c === CR) {
         if (i < n) {
           if (s.charCodeAt(i) === LF) i++;
@@ -156,11 +193,28 @@ export class CsvParser {
       }
     }
 
+    if (pending.length > maxCellChars || rowChars + pending.length > maxRowChars) {
+      this.check(row, pending.length, rowChars + pending.length, records.length);
+    }
     this.tail = s.slice(i);
+    this.rowChars = rowChars;
+    this.recordsBefore += records.length;
     this.row = row;
     this.mode = mode;
     this.pending = pending;
     return records;
+  }
+
+  /**
+   * Throws for a field of `length` about to join `row` (or still growing) when it breaks a
+   * limit; `rowChars` counts it in. The cell limit wins over the others, as the most precise.
+   */
+  private check(row: string[], length: number, rowChars: number, completed: number): void {
+    const { maxCellChars, maxColumns, maxRowChars } = this.limits;
+    const at = this.recordsBefore + completed + 1;
+    if (length > maxCellChars) throw cellTooLarge(at, row.length + 1, maxCellChars);
+    if (row.length >= maxColumns) throw tooManyColumns(at, maxColumns);
+    if (rowChars > maxRowChars) throw rowTooLarge(at, maxRowChars);
   }
 }
 

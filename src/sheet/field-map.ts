@@ -1,3 +1,4 @@
+import { boundName, boundNames, describeNames } from './bounded-names.js';
 import { createHash } from 'node:crypto';
 import { LeadsyncError } from '../errors.js';
 import { FIELD_ALIASES, ID_ALIASES } from './field-aliases.js';
@@ -70,8 +71,15 @@ function chooseIdentity(
     if (column < 0) {
       throw new LeadsyncError(
         'KEY_COLUMN_NOT_FOUND',
-        `The key column "${keyColumn}" is not in the header row (${header.names.join(', ')})`,
-        { details: { keyColumn, headers: header.names, headerRow: header.sheetRow } },
+        `The key column "${boundName(keyColumn)}" is not in the header row (${describeNames(header.names)})`,
+        {
+          details: {
+            keyColumn,
+            headers: boundNames(header.names).names,
+            headerCount: header.names.length,
+            headerRow: header.sheetRow,
+          },
+        },
       );
     }
     return { identity: 'key_column', identityColumn: column };

@@ -16,6 +16,7 @@ import type { DuplicateKey } from './duplicate-keys.js';
 import { buildMapping } from './field-map.js';
 import { detectHeader } from './header-detect.js';
 import { createLeadBuilder, type LeadBuilder } from './lead-builder.js';
+import type { RecordLimits } from './record-limits.js';
 import type { MappingOptions, SheetHeader, SheetLead, SheetMapping } from './types.js';
 
 /** Non-blank records looked at to find the header. */
@@ -145,12 +146,15 @@ export function readSheetLeads(
 /**
  * CSV records from decoded text, in the order they complete. NUL characters are dropped: a
  * Google sheet cannot hold one, but a CSV file or URL can, and PostgreSQL refuses NUL in text
- * and jsonb (the row hash also uses NUL as its separator).
+ * and jsonb (the row hash also uses NUL as its separator). Fails with SHEET_CELL_TOO_LARGE,
+ * SHEET_TOO_MANY_COLUMNS or SHEET_ROW_TOO_LARGE past `limits` (default DEFAULT_RECORD_LIMITS,
+ * config.sheet gives the configured ones), as the text streams.
  */
 export async function* parseCsvChunks(
   text: AsyncIterable<string>,
+  limits: Partial<RecordLimits> = {},
 ): AsyncGenerator<string[][], void, undefined> {
-  const parser = new CsvParser();
+  const parser = new CsvParser(limits);
   for await (const raw of text) {
     const piece = raw.includes('\u0000') ? raw.replaceAll('\u0000', '') : raw;
     const records = parser.push(piece);

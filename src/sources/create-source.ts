@@ -29,6 +29,8 @@ export function createSource(link: SheetLink, config: Config, deps: SourceDeps =
   const timing = {
     timeoutMs: config.fetch.timeoutMs,
     maxBytes: config.fetch.maxBytes,
+    deadlineMs: config.fetch.deadlineMs,
+    minBytesPerSecond: config.fetch.minBytesPerSecond,
     ...(deps.now ? { now: deps.now } : {}),
   };
   // Google bases are operator configuration and trusted; a customer's CSV URL gets no such
@@ -56,6 +58,7 @@ export function createSource(link: SheetLink, config: Config, deps: SourceDeps =
           apiBaseUrl: config.google.apiBaseUrl,
           auth,
           guard: guard(true),
+          limits: { maxRowChars: config.sheet.maxRowChars },
           ...timing,
         });
       }

@@ -1,3 +1,4 @@
+import { DEFAULT_DEADLINE_MS, DEFAULT_MIN_BYTES_PER_SECOND } from './download-deadline.js';
 import { fetchCsv } from './fetch-csv.js';
 import type { UrlGuard } from './ssrf.js';
 import type { OpenOptions, SheetBody, SheetSource } from './types.js';
@@ -9,6 +10,10 @@ export interface CsvUrlOptions {
   timeoutMs: number;
   /** config.fetch.maxBytes (default 1 GiB). */
   maxBytes: number;
+  /** config.fetch.deadlineMs (default 600000). */
+  deadlineMs?: number;
+  /** config.fetch.minBytesPerSecond (default 1024; 0 = off). */
+  minBytesPerSecond?: number;
   now?: () => number;
 }
 
@@ -39,6 +44,8 @@ export class CsvUrlSource implements SheetSource {
       guard: this.options.guard,
       timeoutMs: this.options.timeoutMs,
       maxBytes: this.options.maxBytes,
+      deadlineMs: this.options.deadlineMs ?? DEFAULT_DEADLINE_MS,
+      minBytesPerSecond: this.options.minBytesPerSecond ?? DEFAULT_MIN_BYTES_PER_SECOND,
       signal: options.signal,
       ...(this.options.now ? { now: this.options.now } : {}),
     });

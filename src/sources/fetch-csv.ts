@@ -1,5 +1,7 @@
 import { LeadsyncError } from '../errors.js';
 import { limitBytes, peekBody, tooLarge } from './body-stream.js';
+import { ACCEPT_ENCODING, contentEncodingOf, gunzipBody, type ContentEncoding } from './content-encoding.js';
+import { startDeadline, untilDone } from './download-deadline.js';
 import { detectHtml, errorForStatus, htmlError, isSignInUrl, type Endpoint } from './google-errors.js';
 import { httpGet } from './http-get.js';
 import type { UrlGuard } from './ssrf.js';
@@ -12,7 +14,12 @@ export interface FetchCsvOptions {
   endpoint: Endpoint;
   guard: UrlGuard;
   timeoutMs: number;
+  /** Applies to the decoded bytes, so a gzip bomb stops there too. */
   maxBytes: number;
+  /** Whole-download deadline, request to last byte (SHEET_DOWNLOAD_TIMEOUT). */
+  deadlineMs: number;
+  /** Slowest accepted rate over each timeoutMs of waiting (SHEET_DOWNLOAD_TOO_SLOW); 0 = off. */
+  minBytesPerSecond: number;
   /** The request named a tab (so a 400 from the export means "no such tab"). */
   gidRequested?: boolean;
   signal?: AbortSignal | undefined;
@@ -22,46 +29,77 @@ export interface FetchCsvOptions {
 /**
  * Downloads CSV over HTTP and makes sure the answer is the sheet before the engine sees a byte:
  * the URL and every redirect pass the SSRF guard, a redirect to a sign-in page is refused
- * (SHEET_NOT_PUBLIC), non-200 answers become their error code, and a 200 that is a web page is
- * SHEET_NOT_CSV or SHEET_NOT_PUBLIC. Never falls back to another URL or tab.
+ * (SHEET_NOT_PUBLIC), non-200 answers become their error code, gzip is undone (other encodings
+ * are refused), and a 200 that is a web page is SHEET_NOT_CSV or SHEET_NOT_PUBLIC. The whole
+ * download runs against a deadline. Never falls back to another URL or tab.
  */
 export async function fetchCsv(url: URL, options: FetchCsvOptions): Promise<SheetBody & { kind: 'csv' }> {
   const { guard, endpoint } = options;
   guard.check(url);
-  const res = await httpGet(url, {
-    headers: { accept: 'text/csv, text/plain;q=0.9, */*;q=0.1' },
-    timeoutMs: options.timeoutMs,
-    signal: options.signal,
-    lookupFor: (target) => guard.lookupFor(target),
-    onRedirect: (target) => {
-      if (isSignInUrl(target)) {
-        throw new LeadsyncError('SHEET_NOT_PUBLIC', undefined, { details: { redirectedTo: target.host } });
+  const deadline = startDeadline(options.deadlineMs, url.host, options.signal);
+  try {
+    const res = await httpGet(url, {
+      headers: { accept: 'text/csv, text/plain;q=0.9, */*;q=0.1', 'accept-encoding': ACCEPT_ENCODING },
+      timeoutMs: options.timeoutMs,
+      minBytesPerSecond: options.minBytesPerSecond,
+      signal: deadline.signal,
+      lookupFor: (target) => guard.lookupFor(target),
+      onRedirect: (target) => {
+        if (isSignInUrl(target)) {
+          throw new LeadsyncError('SHEET_NOT_PUBLIC', undefined, { details: { redirectedTo: target.host } });
+        }
+        guard.check(target);
+      },
+    });
+    const failure = errorForStatus(res.status, res.headers, {
+      endpoint,
+      gidRequested: options.gidRequested ?? false,
+      ...(options.now ? { now: options.now } : {}),
+    });
+    if (failure) {
+      res.discard();
+      throw failure;
+    }
+    let encoding: ContentEncoding;
+    try {
+      encoding = contentEncodingOf(res.headers, res.url);
+    } catch (error) {
+      res.discard();
+      throw error;
+    }
+    if (encoding === 'identity' && res.contentLength !== null && res.contentLength > options.maxBytes) {
+      res.discard();
+      throw tooLarge(options.maxBytes, res.contentLength);
+    }
+    let received = 0;
+    async function* counted(): AsyncGenerator<Uint8Array> {
+      for await (const chunk of res.body) {
+        received += chunk.length;
+        yield chunk;
       }
-      guard.check(target);
-    },
-  });
-  const failure = errorForStatus(res.status, res.headers, {
-    endpoint,
-    gidRequested: options.gidRequested ?? false,
-    ...(options.now ? { now: options.now } : {}),
-  });
-  if (failure) {
-    res.discard();
-    throw failure;
+    }
+    const decoded = encoding === 'gzip' ? gunzipBody(counted(), res.url) : counted();
+    // The peek holds at most one decoded piece (16 KiB); the limit applies to what follows.
+    const peeked = await peekBody(decoded, SNIFF_BYTES);
+    const verdict = detectHtml(peeked.head, res.headers['content-type']);
+    if (verdict) {
+      await peeked.close();
+      throw htmlError(verdict, res.url, endpoint);
+    }
+    const totalBytes = res.contentLength;
+    return {
+      kind: 'csv',
+      chunks: untilDone(limitBytes(peeked.chunks, options.maxBytes), deadline),
+      contentLength: encoding === 'identity' ? res.contentLength : null,
+      transfer: {
+        get receivedBytes() {
+          return received;
+        },
+        totalBytes,
+      },
+    };
+  } catch (error) {
+    deadline.clear();
+    throw error;
   }
-  if (res.contentLength !== null && res.contentLength > options.maxBytes) {
-    res.discard();
-    throw tooLarge(options.maxBytes, res.contentLength);
-  }
-  const peeked = await peekBody(res.body, SNIFF_BYTES);
-  const verdict = detectHtml(peeked.head, res.headers['content-type']);
-  if (verdict) {
-    await peeked.close();
-    throw htmlError(verdict, res.url, endpoint);
-  }
-  return {
-    kind: 'csv',
-    chunks: limitBytes(peeked.chunks, options.maxBytes),
-    contentLength: res.contentLength,
-  };
 }

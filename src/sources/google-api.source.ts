@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { LeadsyncError } from '../errors.js';
+import { checkRecords, recordLimits, type RecordLimits } from '../sheet/record-limits.js';
 import { readText } from './body-stream.js';
+import { ACCEPT_ENCODING, contentEncodingOf, gunzipBody } from './content-encoding.js';
+import { DEFAULT_DEADLINE_MS, DEFAULT_MIN_BYTES_PER_SECOND, startDeadline } from './download-deadline.js';
 import { errorForStatus } from './google-errors.js';
 import { httpGet } from './http-get.js';
 import type { ServiceAccountAuth } from './service-account-auth.js';
@@ -17,8 +20,14 @@ export interface GoogleApiOptions {
   guard: UrlGuard;
   /** config.fetch.timeoutMs (default 30000). */
   timeoutMs: number;
-  /** config.fetch.maxBytes (default 1 GiB): the values JSON is read whole, so this bounds memory. */
+  /** config.fetch.maxBytes (default 1 GiB): the values JSON is read whole (decoded), so this bounds memory. */
   maxBytes: number;
+  /** config.fetch.deadlineMs (default 600000): for the whole open(), metadata and values. */
+  deadlineMs?: number;
+  /** config.fetch.minBytesPerSecond (default 1024; 0 = off). */
+  minBytesPerSecond?: number;
+  /** Record limits beyond the defaults (config.sheet.maxRowChars). */
+  limits?: Partial<RecordLimits>;
   now?: () => number;
 }
 
@@ -33,7 +42,8 @@ const ROWS_PER_BATCH = 1000;
  * Private (and link-shared) sheets through the Sheets API v4 with a service account. The tab
  * is found by its gid in the spreadsheet's metadata; a gid that is not there fails with
  * SHEET_TAB_NOT_FOUND and no other tab is ever read. Cells come as formatted strings, rows as
- * Google returns them (trailing empty cells omitted, nothing padded).
+ * Google returns them (trailing empty cells omitted, nothing padded). Rows over the record
+ * limits fail here (SHEET_CELL_TOO_LARGE, …), as the CSV parser fails for the export.
  */
 export class GoogleApiSource implements SheetSource {
   readonly kind = 'google_api' as const;
@@ -49,7 +59,19 @@ export class GoogleApiSource implements SheetSource {
   }
 
   async open(options: OpenOptions = {}): Promise<SheetBody> {
-    const { signal } = options;
+    const deadline = startDeadline(
+      this.options.deadlineMs ?? DEFAULT_DEADLINE_MS,
+      'the Sheets API answer',
+      options.signal,
+    );
+    try {
+      return await this.read(deadline.signal);
+    } finally {
+      deadline.clear();
+    }
+  }
+
+  private async read(signal: AbortSignal): Promise<SheetBody> {
     const base = `${this.options.apiBaseUrl.replace(/\/+$/, '')}/v4/spreadsheets/${encodeURIComponent(this.link.spreadsheetId)}`;
     const metadata = metadataSchema.safeParse(
       await this.getJson(`${base}?fields=${encodeURIComponent('sheets.properties(sheetId,title)')}`, signal),
@@ -72,6 +94,7 @@ export class GoogleApiSource implements SheetSource {
     );
     if (!values.success) throw unexpected('values', values.error);
     const rows = values.data.values.map((row) => row.map(cellText));
+    checkRecords(rows, recordLimits(this.options.limits));
     return { kind: 'rows', rows: inBatches(rows) };
   }
 
@@ -79,8 +102,13 @@ export class GoogleApiSource implements SheetSource {
     const { auth, guard } = this.options;
     const token = await auth.getAccessToken(signal ? { signal } : {});
     const res = await httpGet(url, {
-      headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+      headers: {
+        authorization: `Bearer ${token}`,
+        accept: 'application/json',
+        'accept-encoding': ACCEPT_ENCODING,
+      },
       timeoutMs: this.options.timeoutMs,
+      minBytesPerSecond: this.options.minBytesPerSecond ?? DEFAULT_MIN_BYTES_PER_SECOND,
       signal,
       lookupFor: (target) => guard.lookupFor(target),
       onRedirect: (target) => guard.check(target),
@@ -101,7 +129,14 @@ export class GoogleApiSource implements SheetSource {
       res.discard();
       throw failure;
     }
-    const text = await readText(res.body, this.options.maxBytes);
+    let body = res.body;
+    try {
+      if (contentEncodingOf(res.headers, res.url) === 'gzip') body = gunzipBody(res.body, res.url);
+    } catch (error) {
+      res.discard();
+      throw error;
+    }
+    const text = await readText(body, this.options.maxBytes);
     try {
       return JSON.parse(text) as unknown;
     } catch (error) {

@@ -83,9 +83,18 @@ const SIGN_IN_MARKERS = [/accounts\.google\.com/i, /ServiceLogin/i, /\/signin\b/
 const DECODER = new TextDecoder('utf-8', { fatal: false });
 
 /**
+ * Markup a CSV never starts with. `<head` and `<!--` matter: a page served as text/plain that
+ * starts with them once passed as a one-column sheet and, with the mass-delete guard at 100 %,
+ * deleted every lead. `<head` must be the whole tag name (a header cell `<header…` is text).
+ */
+const HTML_START = /^(<!doctype html|<html|<head[\s>/]|<head$|<!--)/;
+
+/**
  * Whether the start of a 200 answer is a web page rather than CSV: 'sign_in' for a Google
- * sign-in page (the sheet is not shared), 'html' for any other page, null for data. The system we
- * replace parsed a sign-in page as CSV, found no leads, and deleted them all.
+ * sign-in page (the sheet is not shared), 'html' for any other page, null for data. Judged on the
+ * Content-Type and on the first bytes (case-insensitive, after a BOM and white space), since
+ * servers label pages text/plain. The system we replace parsed a sign-in page as CSV, found no
+ * leads, and deleted them all.
  */
 export function detectHtml(head: Uint8Array, contentType: string | undefined): 'sign_in' | 'html' | null {
   const text = DECODER.decode(head.subarray(0, 4096));
@@ -94,9 +103,7 @@ export function detectHtml(head: Uint8Array, contentType: string | undefined): '
     .slice(0, 64)
     .toLowerCase();
   const isHtml =
-    /^\s*(text\/html|application\/xhtml\+xml)\b/i.test(contentType ?? '') ||
-    start.startsWith('<!doctype html') ||
-    start.startsWith('<html');
+    /^\s*(text\/html|application\/xhtml\+xml)\b/i.test(contentType ?? '') || HTML_START.test(start);
   if (!isHtml) return null;
   return SIGN_IN_MARKERS.some((marker) => marker.test(text)) ? 'sign_in' : 'html';
 }

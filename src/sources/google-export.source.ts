@@ -1,3 +1,4 @@
+import { DEFAULT_DEADLINE_MS, DEFAULT_MIN_BYTES_PER_SECOND } from './download-deadline.js';
 import { fetchCsv } from './fetch-csv.js';
 import type { UrlGuard } from './ssrf.js';
 import type { OpenOptions, SheetBody, SheetLink, SheetSource } from './types.js';
@@ -10,8 +11,12 @@ export interface GoogleExportOptions {
   guard: UrlGuard;
   /** config.fetch.timeoutMs (default 30000). */
   timeoutMs: number;
-  /** config.fetch.maxBytes (default 1 GiB). */
+  /** config.fetch.maxBytes (default 1 GiB), of the decoded bytes. */
   maxBytes: number;
+  /** config.fetch.deadlineMs (default 600000). */
+  deadlineMs?: number;
+  /** config.fetch.minBytesPerSecond (default 1024; 0 = off). */
+  minBytesPerSecond?: number;
   now?: () => number;
 }
 
@@ -59,6 +64,8 @@ export class GoogleExportSource implements SheetSource {
       guard: this.options.guard,
       timeoutMs: this.options.timeoutMs,
       maxBytes: this.options.maxBytes,
+      deadlineMs: this.options.deadlineMs ?? DEFAULT_DEADLINE_MS,
+      minBytesPerSecond: this.options.minBytesPerSecond ?? DEFAULT_MIN_BYTES_PER_SECOND,
       gidRequested: this.link.gid !== null,
       signal: options.signal,
       ...(this.options.now ? { now: this.options.now } : {}),

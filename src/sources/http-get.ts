@@ -13,6 +13,8 @@ export interface HttpGetOptions {
   headers?: Record<string, string>;
   /** Deadline for connect + response headers, and the longest silence while the body streams. */
   timeoutMs: number;
+  /** Slowest accepted body rate over each `timeoutMs` of waiting (SHEET_DOWNLOAD_TOO_SLOW); 0 or absent = off. */
+  minBytesPerSecond?: number;
   signal?: AbortSignal;
   /** Name resolution for each request URL (the SSRF guard's); default dns.lookup. */
   lookupFor?: (url: URL) => LookupFunction | undefined;
@@ -35,7 +37,10 @@ export interface HttpResponse {
   url: URL;
   /** From Content-Length, when the server sent one. */
   contentLength: number | null;
-  /** Fails with SHEET_TRUNCATED (cut off), SHEET_TIMEOUT (idle) or the abort reason. Single use. */
+  /**
+   * The bytes as sent (still compressed if Content-Encoding says so). Fails with SHEET_TRUNCATED
+   * (cut off), SHEET_TIMEOUT (idle), SHEET_DOWNLOAD_TOO_SLOW or the abort reason. Single use.
+   */
   body: AsyncIterable<Uint8Array>;
   /** Drops the body unread, closing the connection. */
   discard(): void;
@@ -122,7 +127,13 @@ function toResponse(url: URL, res: IncomingMessage, options: HttpRequestOptions)
     headers: res.headers,
     url,
     contentLength,
-    body: readBody(res, { url, contentLength, timeoutMs: options.timeoutMs, signal: options.signal }),
+    body: readBody(res, {
+      url,
+      contentLength,
+      timeoutMs: options.timeoutMs,
+      minBytesPerSecond: options.minBytesPerSecond,
+      signal: options.signal,
+    }),
     discard: () => res.destroy(),
   };
 }

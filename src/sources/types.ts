@@ -11,12 +11,32 @@ export type SheetLink =
 export type SheetBody =
   | {
       kind: 'csv';
-      /** Raw bytes as they arrive; the engine hashes, decodes and parses them. */
+      /**
+       * The sheet's bytes as they arrive, after any Content-Encoding was undone (gzip), so the
+       * same sheet hashes the same however it was sent; the engine hashes, decodes and parses them.
+       */
       chunks: AsyncIterable<Uint8Array>;
-      /** From Content-Length when the server sent one. */
+      /**
+       * How many bytes `chunks` will yield, when known: Content-Length of an unencoded answer,
+       * or the file's size. Null when unknown, gzip included (its Content-Length counts the
+       * compressed bytes: see `transfer`).
+       */
       contentLength: number | null;
+      /**
+       * The download as it goes, in bytes on the wire (compressed when gzip), for an honest
+       * progress estimate whatever the encoding: `downloadFraction` (download-progress.ts) reads
+       * it. Live getters; absent for sources that do not download (files).
+       */
+      transfer?: DownloadTransfer;
     }
   | { kind: 'rows'; rows: AsyncIterable<string[][]> };
+
+export interface DownloadTransfer {
+  /** Bytes received so far, as sent (compressed or not). */
+  readonly receivedBytes: number;
+  /** Content-Length as sent (compressed or not); null when the server sent none. */
+  readonly totalBytes: number | null;
+}
 
 export interface OpenOptions {
   signal?: AbortSignal;
@@ -29,7 +49,7 @@ export interface SheetSource {
   /**
    * Starts the download. Rejects with a LeadsyncError (SHEET_NOT_PUBLIC, SHEET_TAB_NOT_FOUND, …)
    * when the answer is not the sheet; the returned body may still fail mid-stream
-   * (SHEET_TRUNCATED, SHEET_TIMEOUT, SHEET_NOT_CSV when HTML shows up in the first bytes).
+   * (SHEET_TRUNCATED, SHEET_TIMEOUT, SHEET_DOWNLOAD_TIMEOUT, SHEET_DOWNLOAD_TOO_SLOW, …).
    * Sources do not retry: the engine retries a whole attempt (see sources/backoff.ts).
    */
   open(options?: OpenOptions): Promise<SheetBody>;

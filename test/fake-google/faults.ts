@@ -1,9 +1,11 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { gzipSync } from 'node:zlib';
 
 /**
  * Ways the fake misbehaves, each one a failure the real Google (or a network) has shown us:
  * server errors, rate limits with Retry-After, a private sheet's redirect to the sign-in page,
- * a sign-in page served as 200, and bodies that are cut off, slow or stalled mid-stream.
+ * a sign-in page served as 200, bodies that are cut off, slow or stalled mid-stream, and bodies
+ * in an encoding nobody asked for. Body faults count bytes on the wire (compressed when gzip).
  */
 export type Fault =
   | { status: 500 | 502 | 503; retryAfter?: string }
@@ -14,7 +16,13 @@ export type Fault =
   | { resetAfterBytes: number }
   | { slowBody: { chunkBytes: number; delayMs: number } }
   /** Sends this many body bytes, then nothing (the connection stays open). */
-  | { stallAfterBytes: number };
+  | { stallAfterBytes: number }
+  /** Gzips the body and says so, whatever the request's Accept-Encoding. */
+  | { unsolicitedGzip: true }
+  /** Labels the body with this Content-Encoding, bytes unchanged (e.g. `br`). */
+  | { contentEncoding: string }
+  /** Answers 200 with this body and Content-Type instead of the sheet (e.g. HTML as text/plain). */
+  | { page: string; contentType: string };
 
 export interface FaultOptions {
   /** How many matching requests get the fault; default: every one until clearFaults(). */
@@ -58,20 +66,41 @@ export interface SendBodyOptions {
   contentLength?: boolean;
   headers?: Record<string, string>;
   fault?: Fault | undefined;
+  /** Gzip the body when the request accepts gzip (as Google does). */
+  gzip?: boolean;
+  /** The request, for its Accept-Encoding. */
+  req?: IncomingMessage;
+}
+
+/** Whether an Accept-Encoding header lets us answer with gzip (q=0 refuses it). */
+export function acceptsGzip(req: IncomingMessage | undefined): boolean {
+  const header = req?.headers['accept-encoding'];
+  if (typeof header !== 'string') return false;
+  return header.split(',').some((part) => {
+    const [name, ...params] = part.trim().toLowerCase().split(';');
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    return (name === 'gzip' || name === '*') && (q === undefined || Number(q.slice(2)) > 0);
+  });
 }
 
 const PIECE = 16 * 1024;
 
 /** Writes a body, honouring the body faults. */
-export function sendBody(res: ServerResponse, body: Buffer, options: SendBodyOptions): void {
+export function sendBody(res: ServerResponse, plain: Buffer, options: SendBodyOptions): void {
+  const fault = options.fault;
+  const gzip =
+    (fault !== undefined && 'unsolicitedGzip' in fault) ||
+    (options.gzip === true && acceptsGzip(options.req));
+  const body = gzip ? gzipSync(plain) : plain;
+  const encoding = gzip ? 'gzip' : fault && 'contentEncoding' in fault ? fault.contentEncoding : null;
   res.writeHead(options.status ?? 200, {
     'content-type': options.contentType,
+    ...(encoding === null ? {} : { 'content-encoding': encoding }),
     ...(options.contentLength
       ? { 'content-length': String(body.length) }
       : { 'transfer-encoding': 'chunked' }),
     ...options.headers,
   });
-  const fault = options.fault;
   if (fault && 'resetAfterBytes' in fault) {
     // Wait until the bytes are flushed, so the client sees them before the connection dies.
     res.write(body.subarray(0, fault.resetAfterBytes), () => res.socket?.destroy());

@@ -72,6 +72,8 @@ export const sheetsApiRoute: Route = (ctx) => {
   sendBody(ctx.res, Buffer.from(JSON.stringify(body)), {
     contentType: 'application/json; charset=UTF-8',
     fault,
+    gzip: sheet.gzip,
+    req: ctx.req,
   });
   return true;
 };

@@ -59,6 +59,8 @@ export const fileRoute: Route = (ctx) => {
     contentType: file.contentType,
     contentLength: file.contentLength,
     fault,
+    gzip: file.gzip,
+    req: ctx.req,
   });
   return true;
 };
@@ -72,6 +74,8 @@ function sendTab(ctx: RouteContext, sheet: FakeSheet, fault: Fault | undefined, 
     contentLength: sheet.contentLength,
     headers: { 'content-disposition': `attachment; filename="${filename}"` },
     fault,
+    gzip: sheet.gzip,
+    req: ctx.req,
   });
   return true;
 }
@@ -86,6 +90,10 @@ export function answerFault(ctx: RouteContext, fault: Fault | undefined): boolea
   }
   if ('redirectToSignIn' in fault) return redirectToSignIn(ctx);
   if ('htmlSignInPage' in fault) return html(ctx.res, 200, signInPage(ctx.url.href));
+  if ('page' in fault) {
+    ctx.res.writeHead(200, { 'content-type': fault.contentType }).end(fault.page);
+    return true;
+  }
   return false;
 }
 

@@ -87,6 +87,7 @@ export async function startFakeGoogle(options: FakeGoogleOptions = {}): Promise<
     private: o.private ?? false,
     sharedWith: new Set(o.sharedWith ?? []),
     contentLength: o.contentLength ?? false,
+    gzip: o.gzip ?? false,
   });
 
   return {
@@ -107,6 +108,7 @@ export async function startFakeGoogle(options: FakeGoogleOptions = {}): Promise<
         contentType: o.contentType ?? 'text/csv; charset=utf-8',
         contentLength: o.contentLength ?? false,
         status: o.status ?? 200,
+        gzip: o.gzip ?? false,
       }),
     setRedirect: (path, location, status = 302) =>
       void state.files.set(path, { kind: 'redirect', location, status }),

@@ -15,6 +15,8 @@ export interface FakeSheetOptions {
   sharedWith?: string[];
   /** Send Content-Length on the export (Google streams chunked, without one). Default false. */
   contentLength?: boolean;
+  /** Gzip the export and the API's values when the request accepts gzip, as Google does. Default false. */
+  gzip?: boolean;
 }
 
 export interface FakeSheet {
@@ -22,16 +24,26 @@ export interface FakeSheet {
   private: boolean;
   sharedWith: Set<string>;
   contentLength: boolean;
+  gzip: boolean;
 }
 
 export interface FakeFileOptions {
   contentType?: string;
   contentLength?: boolean;
   status?: number;
+  /** Gzip when the request accepts gzip. Default false. */
+  gzip?: boolean;
 }
 
 export type FakeFile =
-  | { kind: 'body'; body: string; contentType: string; contentLength: boolean; status: number }
+  | {
+      kind: 'body';
+      body: string;
+      contentType: string;
+      contentLength: boolean;
+      status: number;
+      gzip: boolean;
+    }
   | { kind: 'redirect'; location: string; status: number };
 
 export interface FakeState {

@@ -71,6 +71,9 @@ describe('header changes', () => {
       added: ['Phone'],
       removed: [],
       headers: ['name', 'Email', 'Phone'],
+      addedOmitted: 0,
+      removedOmitted: 0,
+      headersOmitted: 0,
     });
     expect(headerChanges(['Name', 'Company'], ['Name', 'Firm'])).toMatchObject({
       added: ['Firm'],
@@ -78,6 +81,18 @@ describe('header changes', () => {
     });
     expect(headerChanges(['Name'], ['NAME'])).toBeNull();
     expect(headerChanges(null, ['Name'])).toBeNull();
+  });
+
+  it('lists at most 100 names of at most 200 characters, and counts the rest', () => {
+    const long = Array.from({ length: 250 }, (_, i) => `${i} ${'x'.repeat(50_000)}`);
+    const changes = headerChanges(['Name'], long);
+    expect(changes).toMatchObject({ addedOmitted: 150, removedOmitted: 0, headersOmitted: 150 });
+    expect(changes?.added).toHaveLength(100);
+    expect(changes?.headers).toHaveLength(100);
+    expect(changes?.removed).toEqual(['Name']);
+    expect(changes?.added[0]).toBe(`0 ${'x'.repeat(197)}…`);
+    expect(Math.max(...(changes?.headers ?? []).map((h) => h.length))).toBe(200);
+    expect(JSON.stringify(changes).length).toBeLessThan(50_000);
   });
 });
 

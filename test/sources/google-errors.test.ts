@@ -116,6 +116,14 @@ describe('detectHtml', () => {
     expect(detectHtml(bytes('<HTML><body>x</body></HTML>'), undefined)).toBe('html');
   });
 
+  it('sees a page starting <head> or <!-- served as text/plain, after a BOM and white space', () => {
+    for (const page of ['<head><title>x</title></head>', '\uFEFF\r\n <HEAD>', '<head', '<!-- hi -->a,b']) {
+      expect(detectHtml(bytes(page), 'text/plain')).toBe('html');
+    }
+    expect(detectHtml(bytes('<header>,<headline>\n1,2\n'), 'text/plain')).toBeNull();
+    expect(detectHtml(bytes('<!-x,b\n'), 'text/plain')).toBeNull();
+  });
+
   it('tells a Google sign-in page from other pages', () => {
     const signIn =
       '<!doctype html><html><head><base href="https://accounts.google.com/v3/signin/"></head></html>';

@@ -31,6 +31,8 @@ export interface ConfigOverrides {
   batchSize?: number;
   retries?: number;
   timeoutMs?: number;
+  /** Further environment variables for loadConfig (e.g. LEADSYNC_FETCH_DEADLINE_MS). */
+  env?: Record<string, string>;
 }
 
 export interface TestCustomer extends Customer {
@@ -197,6 +199,7 @@ export function syncConfig(fake: FakeGoogle, overrides: ConfigOverrides = {}): R
     LEADSYNC_FETCH_TIMEOUT_MS: String(overrides.timeoutMs ?? 10_000),
     LEADSYNC_FETCH_RETRIES: String(overrides.retries ?? 3),
     LEADSYNC_BATCH_SIZE: String(overrides.batchSize ?? 500),
+    ...overrides.env,
   });
 }
 
