@@ -1,5 +1,6 @@
 import { toLeadsyncError } from '../errors.js';
 import { retryDelayMs, shouldRetry } from '../sources/backoff.js';
+import { downloadFraction } from '../sources/download-progress.js';
 import type { SheetSource } from '../sources/types.js';
 import { spoolBody, type SpooledBody } from './body-spool.js';
 import type { SyncDeps } from './engine.js';
@@ -27,14 +28,13 @@ export async function downloadBody(deps: SyncDeps, input: DownloadInput): Promis
     try {
       progress.update('fetching', 0, `Downloading from ${input.source.describe()}`);
       const opened = await input.source.open({ signal });
-      const expected = opened.kind === 'csv' ? (opened.contentLength ?? input.previousBytes) : null;
       const body = await spoolBody(opened, {
         maxBytes: config.fetch.maxBytes,
         signal,
         onBytes: (bytes) =>
           progress.update(
             'fetching',
-            expected ? Math.min(bytes / expected, 0.99) : 0,
+            Math.min(downloadFraction(opened, bytes, input.previousBytes) ?? 0, 0.99),
             `Downloaded ${bytes.toLocaleString('en')} bytes`,
           ),
       });

@@ -143,6 +143,7 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
     read = await readChanges({
       body,
       options,
+      maxRowChars: config.sheet.maxRowChars,
       index: await loadLeadIndex(db, customer.id),
       stage,
       progress,

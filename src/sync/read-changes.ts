@@ -10,6 +10,8 @@ import type { ProgressTracker } from './progress.js';
 export interface ReadChangesInput {
   body: SpooledBody;
   options: MappingOptions;
+  /** Longest row in characters (LEADSYNC_MAX_ROW_CHARS); Google's cell and column limits always apply. */
+  maxRowChars: number;
   /** The customer's sheet leads before this run; consumed (keys are removed as rows are seen). */
   index: LeadIndex;
   /** Where the leads to write go (a temporary table; nothing touches `leads` yet). */
@@ -40,7 +42,9 @@ export async function readChanges(input: ReadChangesInput): Promise<ReadChangesR
   const records =
     body.kind === 'rows'
       ? body.rows()
-      : parseCsvChunks(decodeUtf8(body.chunks((done) => (fraction = body.bytes ? done / body.bytes : 1))));
+      : parseCsvChunks(decodeUtf8(body.chunks((done) => (fraction = body.bytes ? done / body.bytes : 1))), {
+          maxRowChars: input.maxRowChars,
+        });
   const result = { inserts: 0, updates: 0, restores: 0, unchanged: 0 };
   let mapping: SheetMapping | null = null;
   let read = 0;
