@@ -29,10 +29,10 @@ describeEachDialect('leadsync sync beside a worker', (dialect) => {
     customer.name,
     ...more,
   ];
-  /** A sheet of `rows` leads the fake sends 1 KiB at a time, `delayMs` apart (about 80 bytes a row). */
+  /** A sheet of `rows` leads (about 300 bytes each) the fake sends 4 KiB at a time, `delayMs` apart. */
   const slowCustomer = async (rows: number, delayMs: number) => {
     const customer = await bed.customer(generatedSheet(rows));
-    bed.fake.fault(customer.sheetId, { slowBody: { chunkBytes: 1024, delayMs } });
+    bed.fake.fault(customer.sheetId, { slowBody: { chunkBytes: 4096, delayMs } });
     return customer;
   };
   const until = async (what: string, check: () => Promise<boolean>, timeoutMs = 20_000) => {
@@ -133,7 +133,7 @@ describeEachDialect('leadsync sync beside a worker', (dialect) => {
   }, 60_000);
 
   it('commits a sync that takes several lease periods: the heartbeat renews the lease (no false WORKER_LOST)', async () => {
-    // 300 rows ≈ 24 KiB at 1 KiB per 80 ms: about 2 s of download against a 300 ms lease.
+    // 300 rows ≈ 91 KiB at 4 KiB per 80 ms: about 1.8 s of download against a 300 ms lease.
     const customer = await slowCustomer(300, 80);
     const started = Date.now();
 
