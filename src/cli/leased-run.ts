@@ -11,6 +11,7 @@ import { runSync, type SyncRequest } from '../sync/engine.js';
 import { giveBack } from '../worker/give-back.js';
 import { startHeartbeat } from '../worker/lease-heartbeat.js';
 import type { StopReason } from '../worker/run-claimed.js';
+import { interruptedExitCode } from './commands/run-output.js';
 import { takeLeaseWhenFree } from './lease-wait.js';
 import type { Io } from './output.js';
 
@@ -53,7 +54,8 @@ export async function runUnderLease(
   let interrupted: NodeJS.Signals | null = null;
   let stopped: StopReason | null = null;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (interrupted) process.exit(signal === 'SIGINT' ? 130 : 143); // A second one: leave now; the lease expires.
+    // A second one: leave now; the lease expires on its own within LEADSYNC_LEASE_MS.
+    if (interrupted) process.exit(interruptedExitCode(signal));
     interrupted = signal;
     stopped = 'shutdown';
     io.err(`\n${signal}: stopping (again to quit at once)\n`);
