@@ -107,6 +107,11 @@ export const ERROR_CODES = {
     message: 'The sync would delete more leads than allowed and waits for approval',
   },
   SYNC_CANCELLED: { status: 409, retryable: false, message: 'The sync was cancelled' },
+  CUSTOMER_BUSY: {
+    status: 409,
+    retryable: true,
+    message: 'Another process is syncing this customer right now',
+  },
   SYNC_PAUSED: { status: 409, retryable: false, message: 'Syncing is paused for this customer' },
   RUN_NOT_APPROVABLE: {
     status: 409,

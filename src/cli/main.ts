@@ -22,6 +22,35 @@ function positiveInt(value: string): number {
   return n;
 }
 
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 86_400)
+    throw new InvalidArgumentError('must be a whole number of seconds from 0 to 86400');
+  return n;
+}
+
+/** The longest a `sync` or `approve` waits for another process's sync of the customer, by default. */
+const DEFAULT_WAIT_SECONDS = 900;
+
+interface WaitFlags {
+  wait: boolean;
+  waitTimeout: number;
+}
+
+const waitChoice = (o: WaitFlags) => ({ wait: o.wait, waitTimeoutMs: o.waitTimeout * 1000 });
+
+/** `--no-wait` and `--wait-timeout`, for the commands that sync under the customer's lease. */
+function withWaitOptions(command: Command): Command {
+  return command
+    .option('--no-wait', 'exit at once (code 4) when a worker or another CLI is syncing the customer')
+    .option(
+      '--wait-timeout <seconds>',
+      'give up (code 4) after waiting this long for another sync of the customer',
+      seconds,
+      DEFAULT_WAIT_SECONDS,
+    );
+}
+
 /** Builds the `leadsync` command line; `run` resolves to the exit code. */
 export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   const program = new Command('leadsync')
@@ -40,8 +69,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     };
   const jsonOption = new Option('--json', 'print machine-readable JSON on stdout');
 
-  program
-    .command('sync')
+  withWaitOptions(program.command('sync'))
     .description(
       'Sync one sheet (Google Sheets link, spreadsheet id, CSV URL or local CSV file) into the database',
     )
@@ -54,8 +82,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       act(
         (
           source: string,
-          opts: { customer?: string; key?: string; dateOrder?: 'DMY' | 'MDY'; json?: boolean },
-        ) => syncCommand(source, opts, io),
+          opts: WaitFlags & { customer?: string; key?: string; dateOrder?: 'DMY' | 'MDY'; json?: boolean },
+        ) => syncCommand(source, { ...opts, ...waitChoice(opts) }, io),
         (_s, o) => Boolean(o.json),
       ),
     );
@@ -94,14 +122,14 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
       ),
     );
 
-  program
-    .command('approve')
+  withWaitOptions(program.command('approve'))
     .description('Approve a held (needs_review) run: sync again with deletions allowed')
     .argument('<runId>', 'id of the needs_review run')
     .addOption(jsonOption)
     .action(
       act(
-        (runId: string, opts: { json?: boolean }) => approveCommand(runId, opts, io),
+        (runId: string, opts: WaitFlags & { json?: boolean }) =>
+          approveCommand(runId, { json: opts.json, ...waitChoice(opts) }, io),
         (_r, o) => Boolean(o.json),
       ),
     );

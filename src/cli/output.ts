@@ -73,5 +73,7 @@ export function reportError(io: Io, error: unknown, json: boolean): number {
     );
   else io.err(`error ${e.code}: ${e.message}\n`);
   if (!isLeadsyncError(error) && !json) io.err(`${(error as Error)?.stack ?? ''}\n`);
+  // 4: busy, not wrong (see EXIT_BUSY); scripts may try again later.
+  if (e.code === 'CUSTOMER_BUSY') return 4;
   return e.status >= 500 ? 1 : 2;
 }

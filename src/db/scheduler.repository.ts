@@ -75,6 +75,44 @@ export async function claimDueCustomers(
   return rows.map((r) => ({ customerId: r.customerId, trigger: r.claimedTrigger ?? 'schedule' }));
 }
 
+/**
+ * Leases one customer to `owner` for a run started outside the worker loop (the CLI's), when
+ * nobody holds a live lease; true when taken. The run serves what was asked for, as a worker's
+ * claim would: the pending trigger (or a dead worker's claimed one) moves to `claimedTrigger`, so
+ * endClaim clears it after the run (no second sync for it) or puts it back when the run was
+ * interrupted. An approval stays pending unless this run may delete (`servesApproval`): a run
+ * that may not delete cannot serve it.
+ */
+export async function claimCustomer(
+  db: Kysely<Database>,
+  customerId: string,
+  owner: string,
+  options: { leaseMs: number; now: Date; servesApproval: boolean },
+): Promise<boolean> {
+  const at = options.now.toISOString();
+  const result = await serviceDb(db)
+    .updateTable('lead_sync_states')
+    .set((eb) => {
+      const asked = eb.fn.coalesce('pendingTrigger', 'claimedTrigger');
+      const approval = eb.or([eb('pendingTrigger', '=', 'approval'), eb('claimedTrigger', '=', 'approval')]);
+      return {
+        leaseOwner: owner,
+        leaseExpiresAt: new Date(options.now.getTime() + options.leaseMs).toISOString(),
+        updatedAt: at,
+        ...(options.servesApproval
+          ? { claimedTrigger: asked, pendingTrigger: null }
+          : {
+              claimedTrigger: eb.case().when(approval).then(null).else(asked).end(),
+              pendingTrigger: eb.case().when(approval).then(eb.val<RunTrigger>('approval')).else(null).end(),
+            }),
+      };
+    })
+    .where('customerId', '=', customerId)
+    .where((eb) => eb.or([eb('leaseExpiresAt', 'is', null), eb('leaseExpiresAt', '<=', at)]))
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
 export interface ClaimEnding {
   nextRunAt: Date;
   /** Put the claimed trigger back (the run was interrupted by a shutdown, not finished). */

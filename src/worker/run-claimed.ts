@@ -1,14 +1,12 @@
 import { findCustomerById, type Customer } from '../db/customers.repository.js';
 import { reapUnfinishedRuns, type Claim } from '../db/scheduler.repository.js';
-import { endClaimWithEvents } from '../notify/customer-events.js';
 import type { SyncRun } from '../db/sync-runs.repository.js';
-import { getSyncState } from '../db/sync-states.repository.js';
 import { sourceForCustomer } from '../sync/customer-source.js';
 import { runSync } from '../sync/engine.js';
 import type { SyncProgress } from '../sync/progress.js';
 import { rateLimitedSource } from './google-rate-limit.js';
 import { startHeartbeat } from './lease-heartbeat.js';
-import { nextRunAfter } from './next-run.js';
+import { giveBack } from './give-back.js';
 import type { WorkerContext } from './worker-context.js';
 
 /** Why a running sync was stopped before its end. */
@@ -77,38 +75,16 @@ export async function runClaimed(
     heartbeat.stop();
     metrics.runsInProgress.dec();
   }
-  await giveBack(ctx, customer, stopReason(), run?.finishedAt ?? null).catch((error: unknown) => {
-    // The lease then simply expires and the customer is taken again.
-    ctx.log(`could not release ${customerId}: ${(error as Error).message}`);
-  });
+  const ending = { db, clock, owner: ctx.workerId, autoPauseFailures: ctx.autoPauseFailures };
+  await giveBack(ending, customer, stopReason(), run?.finishedAt ?? null)
+    .then((autoPause) => {
+      if (autoPause) bus.publish({ type: 'paused', customerId, reason: autoPause });
+    })
+    .catch((error: unknown) => {
+      // The lease then simply expires and the customer is taken again.
+      ctx.log(`could not release ${customerId}: ${(error as Error).message}`);
+    });
   return run;
-}
-
-async function giveBack(
-  ctx: WorkerContext,
-  customer: Customer,
-  stopped: StopReason | null,
-  finishedAt: string | null,
-): Promise<void> {
-  const now = ctx.clock();
-  const state = await getSyncState(ctx.db, customer.id);
-  if (!state) return;
-  const failures = state.consecutiveFailures;
-  const autoPause =
-    !state.isPaused && failures >= ctx.autoPauseFailures
-      ? `Paused automatically after ${failures} failed syncs in a row (last: ${state.lastErrorCode ?? 'unknown'}: ${state.lastErrorMessage ?? ''})`
-      : null;
-  // An interrupted approval (or manual run) is served again by whoever claims next. (After a
-  // lost lease this only lands if the lease was ours again; otherwise its new holder serves it.)
-  const requeue = stopped === 'shutdown' || stopped === 'lease-lost';
-  await endClaimWithEvents(ctx.db, customer.id, ctx.workerId, {
-    // From the run's end, so a manual run pushes an interval schedule back by exactly one interval.
-    nextRunAt: nextRunAfter(customer.schedule, finishedAt ? new Date(finishedAt) : now),
-    requeue,
-    autoPauseReason: autoPause,
-    now,
-  });
-  if (autoPause) ctx.bus.publish({ type: 'paused', customerId: customer.id, reason: autoPause });
 }
 
 function progressPublisher(ctx: WorkerContext, customerId: string): (p: SyncProgress) => void {

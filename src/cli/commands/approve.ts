@@ -1,13 +1,17 @@
 import { findRunById } from '../../db/sync-runs.repository.js';
 import { LeadsyncError } from '../../errors.js';
-import { runSync } from '../../sync/engine.js';
 import { findCustomerById } from '../../db/customers.repository.js';
 import { withContext } from '../context.js';
+import { runUnderLease, type WaitChoice } from '../leased-run.js';
 import { progressPrinter, type Io } from '../output.js';
-import { printRun, runExitCode } from './run-output.js';
+import { finishLeasedRun } from './run-output.js';
 
-/** `leadsync approve <runId>`: re-runs a held sync with deletions allowed. */
-export async function approveCommand(runId: string, options: { json?: boolean }, io: Io): Promise<number> {
+/** `leadsync approve <runId>`: re-runs a held sync with deletions allowed, under the customer's lease. */
+export async function approveCommand(
+  runId: string,
+  options: WaitChoice & { json?: boolean },
+  io: Io,
+): Promise<number> {
   return withContext(async ({ config, handle }) => {
     const held = await findRunById(handle.db, runId);
     if (!held) throw new LeadsyncError('RUN_NOT_FOUND', `No run with id ${runId}`);
@@ -18,18 +22,20 @@ export async function approveCommand(runId: string, options: { json?: boolean },
       );
     }
     const customer = await findCustomerById(handle.db, held.customerId);
+    if (!customer) throw new LeadsyncError('CUSTOMER_NOT_FOUND', `No customer with id ${held.customerId}`);
     const printer = progressPrinter(io);
-    const run = await runSync(
-      { db: handle.db, config, workerId: `cli:${process.pid}` },
+    const result = await runUnderLease(
+      { config, handle },
+      io,
+      customer,
       {
-        customerId: held.customerId,
         trigger: 'approval',
         allowDeletes: true,
         onProgress: options.json && !io.isTty ? undefined : printer.update,
       },
+      options,
     );
     printer.done();
-    printRun(io, run, customer?.name ?? held.customerId, Boolean(options.json));
-    return runExitCode(run);
+    return finishLeasedRun(io, result, customer.name, Boolean(options.json));
   });
 }

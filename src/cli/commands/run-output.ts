@@ -1,4 +1,5 @@
 import type { SyncRun } from '../../db/sync-runs.repository.js';
+import type { LeasedRunResult } from '../leased-run.js';
 import type { Io } from '../output.js';
 
 const n = (v: number) => v.toLocaleString('en');
@@ -17,9 +18,37 @@ export function printRun(io: Io, run: SyncRun, customerName: string, json: boole
   if (run.outcome === 'needs_review') io.err(`To apply it: leadsync approve ${run.id}\n`);
 }
 
+/**
+ * The CLI's exit codes: 0 the sheet is in the database, 1 failed or cancelled, 2 bad input, 3 held
+ * for review, 4 another process is syncing the customer (`--no-wait`, or the wait timed out),
+ * 130 / 143 interrupted by SIGINT / SIGTERM.
+ */
+export const EXIT_BUSY = 4;
+
+export function interruptedExitCode(signal: NodeJS.Signals): number {
+  return signal === 'SIGINT' ? 130 : 143;
+}
+
 /** 0 when the sheet is in the database; non-zero otherwise (3 for a held mass delete). */
 export function runExitCode(run: SyncRun): number {
   if (run.outcome === 'success' || run.outcome === 'unchanged') return 0;
   if (run.outcome === 'needs_review') return 3;
   return 1;
+}
+
+/** Prints a leased run's result and returns the exit code. */
+export function finishLeasedRun(
+  io: Io,
+  result: LeasedRunResult,
+  customerName: string,
+  json: boolean,
+): number {
+  if (result.run) printRun(io, result.run, customerName, json);
+  if (result.kind === 'ran') return runExitCode(result.run);
+  io.err(
+    result.run
+      ? `interrupted by ${result.signal}: the run was cancelled (nothing was written) and ${customerName} released\n`
+      : `interrupted by ${result.signal} while waiting; nothing was synced\n`,
+  );
+  return interruptedExitCode(result.signal);
 }

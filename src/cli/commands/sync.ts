@@ -1,71 +1,52 @@
 import path from 'node:path';
-import type { Kysely } from 'kysely';
-import type { Database, DateOrder } from '../../db/database.js';
-import {
-  createCustomer,
-  findCustomerByName,
-  updateCustomer,
-  type Customer,
-} from '../../db/customers.repository.js';
-import { linkFields, parseSheetLink, type LinkFields } from '../../sources/sheet-link.js';
+import type { DateOrder } from '../../db/database.js';
+import { createCustomer, findCustomerByName, updateCustomer } from '../../db/customers.repository.js';
+import { linkFields, parseSheetLink } from '../../sources/sheet-link.js';
 import type { SheetLink } from '../../sources/types.js';
-import { runSync } from '../../sync/engine.js';
-import type { SyncRun } from '../../db/sync-runs.repository.js';
 import { withContext } from '../context.js';
+import { runUnderLease, type WaitChoice } from '../leased-run.js';
 import { progressPrinter, type Io } from '../output.js';
-import { printRun, runExitCode } from './run-output.js';
+import { finishLeasedRun } from './run-output.js';
 
-export interface SyncCommandOptions {
+export interface SyncCommandOptions extends WaitChoice {
   customer?: string;
   key?: string;
   dateOrder?: DateOrder;
   json?: boolean;
 }
 
-/** `leadsync sync <source>`: one sync into the configured database, creating the customer if new. */
+/**
+ * `leadsync sync <source>`: one sync into the configured database, creating the customer if new.
+ * It runs under the customer's lease, so it waits while a worker (or another CLI) syncs it.
+ */
 export async function syncCommand(input: string, options: SyncCommandOptions, io: Io): Promise<number> {
   const link = parseSheetLink(input, { allowFiles: true });
   const sheetUrl = link.kind === 'file' ? path.resolve(link.path) : input.trim();
-  return withContext(async ({ config, handle }) => {
-    const customer = await ensureCustomer(
-      handle.db,
-      options.customer ?? defaultName(link),
+  return withContext(async (ctx) => {
+    const { config, handle } = ctx;
+    const name = options.customer ?? defaultName(link);
+    const fields = {
       sheetUrl,
-      linkFields(link, config.google.credentialsFile !== null),
-      options,
-    );
+      ...linkFields(link, config.google.credentialsFile !== null),
+      ...(options.key !== undefined && { keyColumn: options.key }),
+      ...(options.dateOrder !== undefined && { dateOrder: options.dateOrder }),
+    };
+    const existing = await findCustomerByName(handle.db, name);
+    const customer = existing ?? (await createCustomer(handle.db, { name, ...fields }, new Date()));
     const printer = progressPrinter(io);
-    const run: SyncRun = await runSync(
-      { db: handle.db, config, workerId: `cli:${process.pid}` },
-      {
-        customerId: customer.id,
-        trigger: 'cli',
-        onProgress: options.json && !io.isTty ? undefined : printer.update,
-      },
+    const result = await runUnderLease(
+      ctx,
+      io,
+      customer,
+      { trigger: 'cli', onProgress: options.json && !io.isTty ? undefined : printer.update },
+      options,
+      // An existing customer's settings change only once the CLI holds it, never under a worker's sync.
+      () =>
+        existing ? updateCustomer(handle.db, existing.id, fields, new Date()) : Promise.resolve(customer),
     );
     printer.done();
-    printRun(io, run, customer.name, Boolean(options.json));
-    return runExitCode(run);
+    return finishLeasedRun(io, result, customer.name, Boolean(options.json));
   });
-}
-
-async function ensureCustomer(
-  db: Kysely<Database>,
-  name: string,
-  sheetUrl: string,
-  source: LinkFields,
-  options: SyncCommandOptions,
-): Promise<Customer> {
-  const now = new Date();
-  const fields = {
-    sheetUrl,
-    ...source,
-    ...(options.key !== undefined && { keyColumn: options.key }),
-    ...(options.dateOrder !== undefined && { dateOrder: options.dateOrder }),
-  };
-  const existing = await findCustomerByName(db, name);
-  if (!existing) return createCustomer(db, { name, ...fields }, now);
-  return updateCustomer(db, existing.id, fields, now);
 }
 
 function defaultName(link: SheetLink): string {

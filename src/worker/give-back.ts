@@ -1,0 +1,48 @@
+import type { Kysely } from 'kysely';
+import type { Customer } from '../db/customers.repository.js';
+import type { Database } from '../db/database.js';
+import { getSyncState } from '../db/sync-states.repository.js';
+import { endClaimWithEvents } from '../notify/customer-events.js';
+import { nextRunAfter } from './next-run.js';
+import type { StopReason } from './run-claimed.js';
+
+/** What giving a customer back needs: the worker's context, or the CLI's. */
+export interface GiveBackContext {
+  db: Kysely<Database>;
+  clock: () => Date;
+  /** The lease owner (a worker id, or the CLI's `cli:<host>:<pid>`). */
+  owner: string;
+  autoPauseFailures: number;
+}
+
+/**
+ * Ends a claim after its run: lease released, next run time set from the run's end, the claimed
+ * trigger put back when the run was interrupted, and the customer paused after too many failures
+ * in a row. Returns the automatic pause's reason when it paused the customer, else null.
+ */
+export async function giveBack(
+  ctx: GiveBackContext,
+  customer: Customer,
+  stopped: StopReason | null,
+  finishedAt: string | null,
+): Promise<string | null> {
+  const now = ctx.clock();
+  const state = await getSyncState(ctx.db, customer.id);
+  if (!state) return null;
+  const failures = state.consecutiveFailures;
+  const autoPause =
+    !state.isPaused && failures >= ctx.autoPauseFailures
+      ? `Paused automatically after ${failures} failed syncs in a row (last: ${state.lastErrorCode ?? 'unknown'}: ${state.lastErrorMessage ?? ''})`
+      : null;
+  // An interrupted approval (or manual run) is served again by whoever claims next. (After a
+  // lost lease this only lands if the lease was ours again; otherwise its new holder serves it.)
+  const requeue = stopped === 'shutdown' || stopped === 'lease-lost';
+  await endClaimWithEvents(ctx.db, customer.id, ctx.owner, {
+    // From the run's end, so a manual run pushes an interval schedule back by exactly one interval.
+    nextRunAt: nextRunAfter(customer.schedule, finishedAt ? new Date(finishedAt) : now),
+    requeue,
+    autoPauseReason: autoPause,
+    now,
+  });
+  return autoPause;
+}
