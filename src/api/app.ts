@@ -4,8 +4,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import fastifyStatic from '@fastify/static';
 import Fastify from 'fastify';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { serviceConfigOf } from '../config.js';
+import { PACKAGE_ROOT } from '../package-root.js';
 import { registerAuth } from './auth.js';
 import type { App, AppContext, AppDeps } from './context.js';
 import { registerControlRoutes } from './control.routes.js';
@@ -76,7 +77,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 }
 
 /** Where `npm run build` puts the dashboard (web/vite.config.ts). */
-const DASHBOARD_DIR = fileURLToPath(new URL('../../dist/web/', import.meta.url));
+const DASHBOARD_DIR = join(PACKAGE_ROOT, 'dist/web/');
 
 /**
  * The dashboard (issue 4) at `/`: index.html and its hashed assets from dist/web, public like any
