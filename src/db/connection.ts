@@ -2,12 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
 import { LeadsyncError } from '../errors.js';
 import type { Database } from './database.js';
 import type { DialectName } from './dialect.js';
 import { migrateToLatest } from './migrate.js';
-import { postgresTypeParsers } from './postgres-types.js';
 
 export interface DatabaseHandle {
   db: Kysely<Database>;
@@ -38,7 +36,7 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions = {
     );
   }
   const db = new Kysely<Database>({
-    dialect: dialect === 'sqlite' ? sqliteDialect(url) : postgresDialect(url, options.poolSize ?? 10),
+    dialect: dialect === 'sqlite' ? sqliteDialect(url) : await postgresDialect(url, options.poolSize ?? 10),
   });
   let closing: Promise<void> | undefined;
   const handle: DatabaseHandle = { db, dialect, url, close: () => (closing ??= db.destroy()) };
@@ -79,7 +77,12 @@ function sqliteDialect(url: string): SqliteDialect {
   return new SqliteDialect({ database: sqlite });
 }
 
-function postgresDialect(url: string, max: number): PostgresDialect {
+/** pg is imported only for PostgreSQL: a process on SQLite (the default) never loads it. */
+async function postgresDialect(url: string, max: number): Promise<PostgresDialect> {
+  const [{ default: pg }, { postgresTypeParsers }] = await Promise.all([
+    import('pg'),
+    import('./postgres-types.js'),
+  ]);
   const pool = new pg.Pool({
     connectionString: url,
     max,

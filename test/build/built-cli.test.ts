@@ -12,10 +12,13 @@ const VERSION = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as
 const url = (path: string) => pathToFileURL(join(REPO, path)).href;
 
 /** Runs `node bin/leadsync.js …args` with Node's ESM loader tracing on: its output and every module it loaded. */
-async function traced(args: string[]): Promise<{ stdout: string; modules: string[] }> {
+async function traced(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ stdout: string; modules: string[] }> {
   const { stdout, stderr } = await execFileAsync(process.execPath, ['bin/leadsync.js', ...args], {
     cwd: REPO,
-    env: { ...process.env, NODE_DEBUG: 'esm' },
+    env: { ...process.env, ...env, NODE_DEBUG: 'esm' },
     // The trace prints every module's job, so a regression that loads the service prints megabytes.
     maxBuffer: 256 * 1024 * 1024,
   });
@@ -42,6 +45,20 @@ describe('the built leadsync command', () => {
       expect(
         modules.filter((module) => /\/node_modules\/(fastify|kysely|pg|better-sqlite3|zod)\//.test(module)),
       ).toEqual([]);
+    }
+  });
+
+  it('never loads pg for a SQLite database (the default)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'leadsync-sqlite-'));
+    try {
+      const { stdout, modules } = await traced(['migrate', '--json'], {
+        DATABASE_URL: `sqlite:${join(dir, 'leadsync.db')}`,
+      });
+      expect(JSON.parse(stdout)).toMatchObject({ applied: expect.arrayContaining(['0001-initial']) });
+      expect(modules).toContain(url('dist/server/db/connection.js'));
+      expect(modules.filter((module) => /\/node_modules\/pg(-[a-z-]+)?\//.test(module))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
