@@ -5,8 +5,9 @@ import fastifyStatic from '@fastify/static';
 import helmet from '@fastify/helmet';
 import Fastify from 'fastify';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { serviceConfigOf } from '../config.js';
+import { PACKAGE_ROOT } from '../package-root.js';
 import { markPublic, registerAuth, registerRouteAccess } from './auth.js';
 import type { App, AppContext, AppDeps } from './context.js';
 import { registerControlRoutes } from './control.routes.js';
@@ -135,7 +136,7 @@ function closeWhenBodyUnread(app: App): void {
 }
 
 /** Where `npm run build` puts the dashboard (web/vite.config.ts). */
-const DASHBOARD_DIR = fileURLToPath(new URL('../../dist/web/', import.meta.url));
+const DASHBOARD_DIR = join(PACKAGE_ROOT, 'dist/web/');
 
 /**
  * The dashboard (issue 4) at `/`: index.html and its hashed assets from dist/web, public like any

@@ -1,9 +1,5 @@
-import { readFileSync } from 'node:fs';
 import type { SwaggerOptions } from '@fastify/swagger';
-
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-  version: string;
-};
+import { PACKAGE_VERSION } from '../package-root.js';
 
 /** The OpenAPI document's frame; the paths come from the routes' schemas. */
 export function openApiInfo(): SwaggerOptions {
@@ -14,7 +10,7 @@ export function openApiInfo(): SwaggerOptions {
         title: 'leadsync',
         description:
           'Keeps a database of sales leads in step with Google Sheets. Every /api route needs `Authorization: Bearer <token>`; errors are `{error: {code, message, details?}}`.',
-        version: pkg.version,
+        version: PACKAGE_VERSION,
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],

@@ -1,18 +1,17 @@
-import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { approveCommand } from './commands/approve.js';
-import { leadsCommand, runsCommand } from './commands/inspect.js';
-import { migrateCommand } from './commands/migrate.js';
-import { syncCommand } from './commands/sync.js';
+import { PACKAGE_VERSION } from '../package-root.js';
 import { processIo, reportError, type Io } from './output.js';
 
-// The service (Fastify, the API, the worker) is loaded only by the commands that run it: imported
-// eagerly it doubled the start-up of every `leadsync sync` (about 1 s of CPU more per command).
-const service = () => import('./commands/serve.js');
-const tokens = () => import('./commands/token.js');
-
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-  version: string;
+// Each command's module (and so Kysely, better-sqlite3, pg, Fastify…) is loaded only when that
+// command runs: `leadsync --help` or a usage error then costs commander alone, and `leadsync sync`
+// never loads the service (imported eagerly it doubled the start-up of every sync, ~1 s of CPU).
+const commands = {
+  approve: () => import('./commands/approve.js'),
+  inspect: () => import('./commands/inspect.js'),
+  migrate: () => import('./commands/migrate.js'),
+  serve: () => import('./commands/serve.js'),
+  sync: () => import('./commands/sync.js'),
+  token: () => import('./commands/token.js'),
 };
 
 function positiveInt(value: string): number {
@@ -55,7 +54,7 @@ function withWaitOptions(command: Command): Command {
 export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   const program = new Command('leadsync')
     .description('Keeps a database of sales leads in step with Google Sheets.')
-    .version(pkg.version)
+    .version(PACKAGE_VERSION)
     .showHelpAfterError()
     .configureOutput({ writeOut: io.out, writeErr: io.err });
   const act =
@@ -80,10 +79,10 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addOption(jsonOption)
     .action(
       act(
-        (
+        async (
           source: string,
           opts: WaitFlags & { customer?: string; key?: string; dateOrder?: 'DMY' | 'MDY'; json?: boolean },
-        ) => syncCommand(source, { ...opts, ...waitChoice(opts) }, io),
+        ) => (await commands.sync()).syncCommand(source, { ...opts, ...waitChoice(opts) }, io),
         (_s, o) => Boolean(o.json),
       ),
     );
@@ -96,7 +95,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addOption(jsonOption)
     .action(
       act(
-        (opts: { customer: string; limit: number; json?: boolean }) => runsCommand(opts, io),
+        async (opts: { customer: string; limit: number; json?: boolean }) =>
+          (await commands.inspect()).runsCommand(opts, io),
         (o) => Boolean(o.json),
       ),
     );
@@ -111,13 +111,13 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addOption(jsonOption)
     .action(
       act(
-        (opts: {
+        async (opts: {
           customer: string;
           limit: number;
           search?: string;
           includeDeleted?: boolean;
           json?: boolean;
-        }) => leadsCommand(opts, io),
+        }) => (await commands.inspect()).leadsCommand(opts, io),
         (o) => Boolean(o.json),
       ),
     );
@@ -128,8 +128,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addOption(jsonOption)
     .action(
       act(
-        (runId: string, opts: WaitFlags & { json?: boolean }) =>
-          approveCommand(runId, { json: opts.json, ...waitChoice(opts) }, io),
+        async (runId: string, opts: WaitFlags & { json?: boolean }) =>
+          (await commands.approve()).approveCommand(runId, { json: opts.json, ...waitChoice(opts) }, io),
         (_r, o) => Boolean(o.json),
       ),
     );
@@ -140,7 +140,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .addOption(jsonOption)
     .action(
       act(
-        (opts: { json?: boolean }) => migrateCommand(opts, io),
+        async (opts: { json?: boolean }) => (await commands.migrate()).migrateCommand(opts, io),
         (o) => Boolean(o.json),
       ),
     );
@@ -152,7 +152,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .action(
       act(
         async (opts: { worker: boolean }) =>
-          (await service()).serveCommand({ api: true, worker: opts.worker }, io),
+          (await commands.serve()).serveCommand({ api: true, worker: opts.worker }, io),
         () => false,
       ),
     );
@@ -162,7 +162,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .description('Run a worker only: claim due customers and sync them until SIGTERM')
     .action(
       act(
-        async () => (await service()).serveCommand({ api: false, worker: true }, io),
+        async () => (await commands.serve()).serveCommand({ api: false, worker: true }, io),
         () => false,
       ),
     );
@@ -178,7 +178,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
     .action(
       act(
         async (opts: { customer: string; label?: string; json?: boolean }) =>
-          (await tokens()).tokenCreateCommand(opts, io),
+          (await commands.token()).tokenCreateCommand(opts, io),
         (o) => Boolean(o.json),
       ),
     );

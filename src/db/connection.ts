@@ -2,14 +2,12 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, type Dialect } from 'kysely';
-import pg from 'pg';
 import { LeadsyncError } from '../errors.js';
 import type { Database } from './database.js';
 import type { DialectName } from './dialect.js';
 import { migrateToLatest } from './migrate.js';
 import { registerNative, type NativeAccess } from './native.js';
 import { DEFAULT_BUSY_WAIT_MS, LeadsyncSqliteDialect } from './sqlite-driver.js';
-import { postgresTypeParsers } from './postgres-types.js';
 
 export interface DatabaseHandle {
   db: Kysely<Database>;
@@ -44,7 +42,7 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions = {
   const made =
     dialect === 'sqlite'
       ? sqliteDialect(url, options.busyWaitMs)
-      : postgresDialect(url, options.poolSize ?? 10);
+      : await postgresDialect(url, options.poolSize ?? 10);
   const db = new Kysely<Database>({ dialect: made.dialect });
   registerNative(db, made.native);
   let closing: Promise<void> | undefined;
@@ -103,7 +101,15 @@ export function openSqliteConnection(file: string, options: { reader?: boolean }
   return sqlite;
 }
 
-function postgresDialect(url: string, max: number): { dialect: Dialect; native: NativeAccess } {
+/** pg is imported only for PostgreSQL: a process on SQLite (the default) never loads it. */
+async function postgresDialect(
+  url: string,
+  max: number,
+): Promise<{ dialect: Dialect; native: NativeAccess }> {
+  const [{ default: pg }, { postgresTypeParsers }] = await Promise.all([
+    import('pg'),
+    import('./postgres-types.js'),
+  ]);
   const pool = new pg.Pool({
     connectionString: url,
     max,

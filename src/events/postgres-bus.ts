@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { LocalEventBus } from './local-bus.js';
 import { parseEvent, type EventBus, type EventListener, type LeadsyncEvent } from './events.js';
 
@@ -56,7 +56,9 @@ export class PostgresEventBus implements EventBus {
 
   private connect(): Promise<void> {
     this.connecting = (async () => {
-      const client = new pg.Client({ connectionString: this.url, application_name: 'leadsync-events' });
+      // pg is loaded only here and in db/connection.ts: a SQLite process never loads it.
+      const { Client } = (await import('pg')).default;
+      const client = new Client({ connectionString: this.url, application_name: 'leadsync-events' });
       client.on('notification', (message) => {
         const event = message.channel === CHANNEL && message.payload ? parseEvent(message.payload) : null;
         if (event) this.local.deliver(event);

@@ -1,0 +1,59 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { pathToFileURL } from 'node:url';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { buildServer, buildServerIfNeeded, serverBuildIsCurrent } from '../../scripts/server-build.js';
+
+let root: string;
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'leadsync-server-build-'));
+  mkdirSync(join(root, 'src/text'), { recursive: true });
+  writeFileSync(
+    join(root, 'src/greet.ts'),
+    "import { shout } from './text/shout.js';\nexport const greeting: string = shout('hi');\n",
+  );
+  writeFileSync(
+    join(root, 'src/text/shout.ts'),
+    'export const shout = (text: string): string => `${text.toUpperCase()}!`;\n',
+  );
+});
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+it('builds each source file into dist/server in the same folders, as JavaScript Node runs alone, with a source map', async () => {
+  expect(serverBuildIsCurrent(root)).toBe(false);
+  expect(buildServer(root)).toBe(2);
+
+  const built = join(root, 'dist/server/greet.js');
+  expect(readFileSync(built, 'utf8')).not.toContain(': string');
+  const { greeting } = (await import(pathToFileURL(built).href)) as { greeting: string };
+  expect(greeting).toBe('HI!');
+  expect(JSON.parse(readFileSync(`${built}.map`, 'utf8'))).toMatchObject({ sources: ['../../src/greet.ts'] });
+  expect(serverBuildIsCurrent(root)).toBe(true);
+});
+
+it('is stale once a source is edited, added or deleted, and rebuilds only then', async () => {
+  buildServer(root);
+  expect(buildServerIfNeeded(root)).toBe(0);
+
+  await sleep(20);
+  writeFileSync(join(root, 'src/text/shout.ts'), 'export const shout = (text: string): string => text;\n');
+  expect(serverBuildIsCurrent(root)).toBe(false);
+  expect(buildServerIfNeeded(root)).toBe(2);
+
+  await sleep(20);
+  writeFileSync(
+    join(root, 'src/text/whisper.ts'),
+    'export const whisper = (text: string): string => text;\n',
+  );
+  expect(buildServerIfNeeded(root)).toBe(3);
+
+  await sleep(20);
+  rmSync(join(root, 'src/text/shout.ts'));
+  expect(serverBuildIsCurrent(root)).toBe(false);
+  expect(buildServerIfNeeded(root)).toBe(2);
+  // A full rebuild: the deleted source leaves no output behind to be imported by mistake.
+  expect(existsSync(join(root, 'dist/server/text/shout.js'))).toBe(false);
+  expect(existsSync(join(root, 'dist/server/text/whisper.js'))).toBe(true);
+});
