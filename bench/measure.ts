@@ -101,3 +101,17 @@ export function stats(samples: readonly number[]): Stats {
   const median = s.length % 2 ? (s[mid] ?? NaN) : ((s[mid - 1] ?? NaN) + (s[mid] ?? NaN)) / 2;
   return { median, min: s[0] ?? NaN, max: s.at(-1) ?? NaN, n: s.length };
 }
+
+export interface Percentiles {
+  p50: number;
+  p99: number;
+  max: number;
+  n: number;
+}
+
+/** Nearest-rank percentiles: below 100 samples p99 is the max, which is the honest answer. */
+export function percentiles(samples: readonly number[]): Percentiles {
+  const s = samples.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  const rank = (p: number): number => s[Math.max(0, Math.ceil((p / 100) * s.length) - 1)] ?? NaN;
+  return { p50: rank(50), p99: rank(99), max: s.at(-1) ?? NaN, n: s.length };
+}

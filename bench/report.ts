@@ -1,10 +1,15 @@
 import { BASELINE_LABEL } from './baselines.js';
-import type { Dialect } from './databases.js';
+import { DOWNLOAD_LABEL } from './download-baseline.js';
 import type { Environment } from './environment.js';
+import { DIALECT_LABEL, mb, num, row, SCENARIO_LABEL, spread, table, time, x } from './format.js';
 import type { Stats } from './measure.js';
 import type { ProfileSummary } from './profile.js';
 import type { ScenarioResult } from './scenarios.js';
+import type { ServiceResult } from './service-scenario.js';
+import { targetsTable } from './targets-table.js';
 import * as T from './targets.js';
+
+export { SCENARIO_LABEL, time };
 
 export interface Report {
   env: Environment;
@@ -13,23 +18,12 @@ export interface Report {
   runs: string;
   startup: Stats;
   results: ScenarioResult[];
+  /** Service mode, one per dialect at the largest size; absent in results saved before it existed. */
+  service?: ServiceResult[];
   notes: string[];
   profile: { label: string; summary: ProfileSummary } | null;
 }
 
-export const SCENARIO_LABEL = {
-  full: 'full sync',
-  unchanged: 'unchanged re-sync',
-  changed: '1 % changed',
-} as const;
-const DIALECT_LABEL: Record<Dialect, string> = { sqlite: 'SQLite', postgres: 'PostgreSQL' };
-
-export const time = (ms: number): string =>
-  !Number.isFinite(ms) ? '–' : ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
-const spread = (s: Stats): string => (s.n > 1 ? ` (${time(s.min)}–${time(s.max)})` : '');
-const num = (n: number): string => (Number.isFinite(n) ? n.toLocaleString('en-US') : '–');
-const x = (r: number): string => (Number.isFinite(r) ? `${r.toFixed(2)}×` : '–');
-const mark = (ok: boolean | null): string => (ok === null ? '–' : ok ? '✓' : '✗');
 const verdict = (j: T.Judged): string => {
   if (j.met === null) return '–';
   const failed = [...(j.met ? [] : ['ratio']), ...(j.rssMet ? [] : ['RSS'])];
@@ -47,7 +41,11 @@ export function resultsTable(results: readonly ScenarioResult[]): string {
     const j = T.judge(r, results);
     const writes = r.writes.length ? [...new Set(r.writes)].map(num).join('/') : '–';
     const db = r.dbCheck === 'exact' || r.dbCheck === 'unavailable' ? '' : ` (db: ${r.dbCheck})`;
-    const baseline = r.baseline ? `${time(r.baseline.median)} ${BASELINE_LABEL[r.dialect]}` : '';
+    const baseline = r.baseline
+      ? `${time(r.baseline.median)} ${BASELINE_LABEL[r.dialect]}`
+      : r.floor
+        ? `${time(r.floor.run.median)} ${DOWNLOAD_LABEL} (${time(r.floor.wall.median)} process)`
+        : '';
     lines.push(
       row([
         num(r.rows),
@@ -67,51 +65,27 @@ export function resultsTable(results: readonly ScenarioResult[]): string {
   return lines.join('\n');
 }
 
-/** The issue's targets at 500k, the 500-row figure and the scaling ratio, with their verdicts. */
-export function targetsTable(results: readonly ScenarioResult[]): string {
-  const lines = [row(['target', 'measured', 'met?']), row(['---', '---', '---'])];
-  const dialects = [...new Set(results.map((r) => r.dialect))];
-  for (const d of dialects) {
-    const at = (rows: number, s: ScenarioResult['scenario']) =>
-      results.find((r) => r.dialect === d && r.rows === rows && r.scenario === s);
-    for (const r of results.filter((r) => r.dialect === d && r.rows === T.TARGET_ROWS)) {
-      const j = T.judge(r, results);
-      const what = `${DIALECT_LABEL[d]} ${SCENARIO_LABEL[r.scenario]} ${j.target}, ${num(r.expectedWrites)} writes`;
-      lines.push(
-        row([what, `${x(j.ratio)}, ${[...new Set(r.writes)].map(num).join('/')} writes`, mark(j.met)]),
-      );
-    }
-    const big = results.filter((r) => r.dialect === d && r.rows === T.TARGET_ROWS);
-    if (big.length) {
-      const peak = Math.max(...big.map((r) => r.peakRssMb));
-      lines.push(
-        row([
-          `${DIALECT_LABEL[d]} peak RSS ≤ ${T.PEAK_RSS_MB} MB`,
-          `${Math.round(peak)} MB`,
-          mark(peak <= T.PEAK_RSS_MB),
-        ]),
-      );
-    }
-    const small = at(T.SMALL_SHEET_ROWS, 'full');
-    if (small) {
-      const ok = small.duration.median < T.SMALL_SHEET_MS;
-      const measured = `${time(small.duration.median)} run (${time(small.wall.median)} process)`;
-      lines.push(
-        row([`${DIALECT_LABEL[d]} 500-row sheet end to end < ${T.SMALL_SHEET_MS} ms`, measured, mark(ok)]),
-      );
-    }
-    const scale = T.scaling(results, d, T.TARGET_ROWS, 100_000);
-    if (Number.isFinite(scale)) {
-      lines.push(
-        row([
-          `${DIALECT_LABEL[d]} scaling 500k / 100k ≤ ${T.SCALING_RATIO}×`,
-          x(scale),
-          mark(scale <= T.SCALING_RATIO),
-        ]),
-      );
-    }
-  }
-  return lines.length > 2 ? lines.join('\n') : '_No 500k, 500-row or 100k figures in this run._';
+/** Service mode: status latency while the first sync runs, the phases the poller saw, memory. */
+export function serviceTable(service: readonly ServiceResult[]): string {
+  const head = ['rows', 'dialect', 'run durationMs', 'client wall', 'status p50 / p99 / max (polls)'];
+  head.push('during `applying`', 'phases seen (percent, polls)', 'lead writes', 'idle RSS', 'peak RSS');
+  head.push('bench loop lag max');
+  return table(
+    head,
+    service.map((s) => [
+      num(s.rows),
+      DIALECT_LABEL[s.dialect] + (s.errors.length ? ` ⚠ ${s.errors.join('; ').slice(0, 200)}` : ''),
+      time(s.runMs),
+      time(s.wallMs),
+      `${time(s.latency.p50)} / ${time(s.latency.p99)} / ${time(s.latency.max)} (${num(s.latency.n)})`,
+      s.applyingLatency ? `${time(s.applyingLatency.p99)} / ${time(s.applyingLatency.max)}` : 'not seen',
+      s.phases.map((p) => `${p.phase} ${p.minPercent}–${p.maxPercent} % (${p.polls})`).join(', '),
+      `${num(s.writes)} ${s.writes === s.expectedWrites ? '✓' : `✗ want ${num(s.expectedWrites)}`}`,
+      mb(s.idleRssMb),
+      mb(s.peakRssMb),
+      time(s.harnessLagMaxMs),
+    ]),
+  );
 }
 
 /** Top functions and areas by self time, from the profiled run. */
@@ -147,25 +121,23 @@ export function markdown(r: Report): string {
     row(['Runs', `${r.runs}; medians, min–max in brackets`]),
     row([
       'Start-up',
-      `${time(r.startup.median)}${spread(r.startup)} for \`node bin/leadsync.js --version\` (Node + tsx + imports)`,
+      `${time(r.startup.median)}${spread(r.startup)} for \`node bin/leadsync.js --version\` (Node + the CLI's loader + imports)`,
     ]),
     '',
     ...(r.notes.length ? [...r.notes.map((n) => `> ${n}`), ''] : []),
     `## Targets (${num(T.TARGET_ROWS)} rows unless stated)`,
     '',
-    targetsTable(r.results),
+    targetsTable({ results: r.results, service: r.service ?? [], startup: r.startup }),
     '',
     '## All figures',
     '',
     resultsTable(r.results),
     '',
+    ...(r.service?.length ? ['## Service mode', '', serviceTable(r.service), ''] : []),
     ...(r.profile ? [`## CPU profile: ${r.profile.label}`, '', profileTable(r.profile.summary), ''] : []),
     METHOD,
   ].join('\n');
 }
-
-const row = (cells: readonly string[]): string =>
-  `| ${cells.map((c) => c.replaceAll('|', '\\|')).join(' | ')} |`;
 
 const METHOD = `## How it is measured
 
@@ -174,9 +146,12 @@ const METHOD = `## How it is measured
 - **Engine**: \`node bin/leadsync.js sync <sheet link> --customer bench --json\`, a fresh process per run, the same code path as the service and the CLI.
 - **Scenarios**: *full sync* into an empty database (a new SQLite file, a new PostgreSQL database); *unchanged re-sync* and *1 % changed* each start from a copy of the last full sync's database (file copy; \`CREATE DATABASE … TEMPLATE … STRATEGY FILE_COPY\`), made before the clock starts.
 - **process** = wall time from spawn to exit, as seen by the harness (includes the start-up above); **run durationMs** = the run's own \`durationMs\` (fetch to commit, what a service run costs).
-- **ratio**: a full sync's process time over the baseline's process time (in brackets: run time over baseline); a re-sync's run time over the full sync's run time (in brackets: the same with process times).
-- **baseline**: \`sqlite3 DB ".import --csv --skip 1 FILE t"\` and \`psql -c "\\copy t FROM 'FILE' CSV HEADER"\`, into a fresh table of 20 TEXT columns with PRIMARY KEY on Lead ID, on the same file in the same run, interleaved with the full syncs; only the load is timed.
+- **baseline** (full sync): \`sqlite3 DB ".import --csv --skip 1 FILE t"\` and \`psql -c "\\copy t FROM 'FILE' CSV HEADER"\`, into a fresh table of 20 TEXT columns with PRIMARY KEY on Lead ID, on the same file in the same run, interleaved with the full syncs; only the load is timed (process time of the loader).
+- **download + SHA-1** (unchanged re-sync): \`node bench/download-sha1.js URL\`, a fresh plain-JavaScript \`node\` process (no tsx) that GETs the same body from the same export server (same 64 KiB chunks) over node:http and hashes it as it streams; the digest must equal the file's. It reports its own time from request to digest, which excludes start-up like a run's durationMs does; its process time is kept too. Interleaved with the unchanged runs.
+- **ratio**: full sync = the sync's process time over the loader's process time (in brackets: run time over the loader's process time); unchanged re-sync = run durationMs over download + SHA-1's in-process time, both without start-up (in brackets: process time over process time); 1 % changed = run durationMs over the full sync's (in brackets: process times).
 - **lead writes** = rowsInserted + rowsUpdated + rowsDeleted from the run; ✓ when exactly rows (full), 0 (unchanged) or rows/100 (1 %). The database is also asked which leads have \`updatedAt\` ≥ the run's start: for the 1 % run they must be exactly the mutated Lead IDs (shown only when they are not).
 - **peak RSS** = GNU time's \`%M\` (the kernel's ru_maxrss of the synced process), the highest over the runs. /proc's VmHWM is the same high-water mark, but it can only be read while the process lives, so a poll can miss the last moments before exit.
-- Targets are judged at 500,000 rows only (met? is "–" elsewhere); the 500-row figure is judged on run time, since the start-up of a fresh process is not part of a service run; scaling is on run time.
+- **Service mode** (largest size of the run, once per dialect): \`node bin/leadsync.js serve\` on a fresh database, \`PORT=0\`, the admin token from \`LEADSYNC_ADMIN_TOKEN\`. After start-up and 1 s of quiet, **idle RSS** is the process's VmRSS. Then \`POST /api/customers\` for the sheet (which queues its first run at once: that is the trigger; a separate \`POST /api/leads/sync/trigger\` would race the worker's claim and queue a second run) and \`GET /api/leads/sync/status?customerId=…\` every 100 ms on one keep-alive connection until the status shows the run ended; a request that is answered late delays the next one, as in a browser tab. **status p50 / p99 / max** are nearest-rank over every request from the creation to the end (during \`applying\`: only those that answered that phase); **phases seen** lists each \`progress.phase\` with the lowest and highest percent answered with it. **peak RSS** is the service's VmHWM read right after the run ended, before it is stopped (both /proc figures are summed over the process and its descendants). **bench loop lag max** is the worst event-loop delay of the bench process (which also serves the sheet) while polling: latencies well above it are the service's. **run durationMs** and **lead writes** come from \`GET /api/leads/sync/runs\`.
+- **leadsync --version**: median of 10 spawns of \`node bin/leadsync.js --version\` (5 with --quick), process time.
+- Targets are judged at 500,000 rows only (met? is "–" elsewhere, and the largest size run is shown); the 500-row figure is judged on run time, since the start-up of a fresh process is not part of a service run; idle RSS and start-up are judged at any size; scaling is on run time.
 `;

@@ -1,5 +1,6 @@
-// `npm run bench`: leadsync's sync engine against the databases' own CSV loaders, on generated
-// sheets of 500 to 500,000 rows. See docs/BENCHMARKS.md for the figures and how they are taken.
+// `npm run bench`: leadsync's sync engine against the databases' own CSV loaders and a plain
+// download + SHA-1, on generated sheets of 500 to 500,000 rows, plus the service under a polling
+// client. See docs/BENCHMARKS.md for the figures and how they are taken.
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -15,13 +16,15 @@ import {
   markdown,
   SCENARIO_LABEL,
   resultsTable,
-  targetsTable,
   profileTable,
+  serviceTable,
   time,
   type Report,
 } from './report.js';
 import { runDialect, type ScenarioResult } from './scenarios.js';
+import { runService, type ServiceResult } from './service-scenario.js';
 import { startupOnce } from './sync-process.js';
+import { targetsTable } from './targets-table.js';
 
 const PROFILE_DIR = path.join(DATA_DIR, 'prof');
 const OUTPUT = path.join(REPO_ROOT, 'docs', 'BENCHMARKS.md');
@@ -56,12 +59,14 @@ async function main(): Promise<number> {
   ]);
   await cleanLeftovers(pgVersion !== null ? opts.pgUrl : null);
 
-  console.error('Start-up (leadsync --version)…');
-  const startup = stats(await sequence(opts.quick ? 3 : 5, async () => (await startupOnce(opts.cli)).wallMs));
-  console.error(`  ${time(startup.median)}`);
+  const startupRuns = opts.parts.has('startup') ? (opts.quick ? 5 : 10) : 0;
+  console.error(startupRuns ? 'Start-up (leadsync --version)…' : 'Start-up: skipped');
+  const startup = stats(await sequence(startupRuns, async () => (await startupOnce(opts.cli)).wallMs));
+  if (startupRuns) console.error(`  ${time(startup.median)}`);
 
   const server = await startExportServer();
   const results: ScenarioResult[] = [];
+  const service: ServiceResult[] = [];
   const largest = Math.max(...opts.sizes);
   try {
     for (const rows of opts.sizes) {
@@ -78,6 +83,7 @@ async function main(): Promise<number> {
             pgServerUrl: opts.pgUrl,
           },
           runs: opts.runsFor(rows),
+          scenarios: opts.scenarios,
           ...(profile && opts.cpuProf
             ? {
                 profile: {
@@ -87,7 +93,9 @@ async function main(): Promise<number> {
               }
             : {}),
         };
-        results.push(...(await runDialect(ctx, data)));
+        if (opts.scenarios.size) results.push(...(await runDialect(ctx, data)));
+        // Once, at the largest size: it is the 500k apply the status latency target is about.
+        if (opts.parts.has('service') && rows === largest) service.push(await runService(ctx, data));
       }
     }
   } finally {
@@ -101,9 +109,12 @@ async function main(): Promise<number> {
       version: await packageVersion(),
       command: opts.command,
     },
-    ...{ runs: opts.runsLabel, startup, results, notes, profile },
+    ...{ runs: opts.runsLabel, startup, results, service, notes, profile },
   };
-  const failures = results.flatMap((r) => r.errors.map((e) => `${r.dialect} ${r.rows} ${r.scenario}: ${e}`));
+  const failures = [
+    ...results.flatMap((r) => r.errors.map((e) => `${r.dialect} ${r.rows} ${r.scenario}: ${e}`)),
+    ...service.flatMap((s) => s.errors.map((e) => `${s.dialect} ${s.rows} service: ${e}`)),
+  ];
   printSummary(report, failures);
   await saveResults(report);
   if (opts.write) {
@@ -111,7 +122,9 @@ async function main(): Promise<number> {
     await writeFile(OUTPUT, markdown(report));
     console.error(`Wrote ${path.relative(REPO_ROOT, OUTPUT)}`);
   }
-  const wrongWrites = results.some((r) => r.writes.some((w) => w !== r.expectedWrites));
+  const wrongWrites =
+    results.some((r) => r.writes.some((w) => w !== r.expectedWrites)) ||
+    service.some((s) => s.writes !== s.expectedWrites);
   return failures.length || wrongWrites ? 1 : 0;
 }
 
@@ -154,7 +167,10 @@ async function readProfile(opts: Options, dialect: Dialect | undefined, rows: nu
 }
 
 function printSummary(r: Report, failures: string[]): void {
-  const out = ['', resultsTable(r.results), '', targetsTable(r.results), ''];
+  const service = r.service ?? [];
+  const out = ['', resultsTable(r.results), ''];
+  if (service.length) out.push(serviceTable(service), '');
+  out.push(targetsTable({ results: r.results, service, startup: r.startup }), '');
   if (r.profile)
     out.push(
       `CPU profile: ${r.profile.label} (${r.profile.summary.file})`,
@@ -162,7 +178,7 @@ function printSummary(r: Report, failures: string[]): void {
       profileTable(r.profile.summary),
       '',
     );
-  out.push(`Start-up (node bin/leadsync.js --version): ${time(r.startup.median)}`, ...r.notes);
+  out.push(...r.notes);
   if (failures.length) out.push('', 'FAILED RUNS:', ...failures.map((f) => `  ${f}`));
   process.stdout.write(out.join('\n') + '\n');
 }

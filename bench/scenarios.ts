@@ -1,5 +1,6 @@
 import { measureBaseline } from './baselines.js';
 import { mutatedLeadIds, type Dataset } from './data.js';
+import { exportUrl, measureDownload, sha1OfFile, type DownloadSample } from './download-baseline.js';
 import type { BenchDb, DbFactory, Dialect } from './databases.js';
 import type { ExportServer } from './export-server.js';
 import { stats, type Stats } from './measure.js';
@@ -18,8 +19,10 @@ export interface ScenarioResult {
   duration: Stats;
   /** Highest peak RSS over the runs (MiB). */
   peakRssMb: number;
-  /** The database's own loader on the same file; full sync only. */
+  /** The database's own loader on the same file (process time); full sync only. */
   baseline: Stats | null;
+  /** Download + SHA-1 of the same body, in-process time and process time; unchanged re-sync only. */
+  floor: { run: Stats; wall: Stats } | null;
   writes: number[];
   expectedWrites: number;
   /** What the database says was written, checked against the expected Lead IDs. */
@@ -33,6 +36,8 @@ export interface ScenarioContext {
   factory: DbFactory;
   pgServerUrl: string;
   runs: number;
+  /** Which of the three to measure; a re-sync still needs one (unreported) full sync to start from. */
+  scenarios: ReadonlySet<Scenario>;
   /** Runs this scenario once more under `node --cpu-prof` (not counted in the figures). */
   profile?: { scenario: Scenario; nodeFlags: string[] };
 }
@@ -42,7 +47,8 @@ export interface ScenarioContext {
  * unchanged and the 1 %-changed re-syncs, each on its own copy of the last full sync's database.
  */
 export async function runDialect(ctx: ScenarioContext, data: Dataset): Promise<ScenarioResult[]> {
-  const { factory, server, runs } = ctx;
+  const { factory, server } = ctx;
+  const runs = (s: Scenario): number => (ctx.scenarios.has(s) ? ctx.runs : 0);
   const id = spreadsheetId(data.rows);
   const prefix = `lsbench_${factory.dialect}_${data.rows}`;
   const results: ScenarioResult[] = [];
@@ -50,13 +56,17 @@ export async function runDialect(ctx: ScenarioContext, data: Dataset): Promise<S
   const full = emptyResult(data.rows, factory.dialect, 'full', data.rows);
   let seed: BenchDb | null = null;
   server.serve(id, data.base);
-  for (let i = 0; i < runs; i++) {
-    try {
-      const b = await measureBaseline(factory.dialect, data.base, data.rows, ctx.pgServerUrl);
-      baseline.push(b.wallMs);
-      console.error(`  ${factory.dialect} ${data.rows} baseline #${i + 1}: ${ms(b.wallMs)}`);
-    } catch (error) {
-      full.errors.push(`baseline: ${error instanceof Error ? error.message : String(error)}`);
+  // A re-sync alone still needs a synced database: one full sync, not reported.
+  const fullRuns = runs('full') || (runs('unchanged') || runs('changed') ? 1 : 0);
+  for (let i = 0; i < fullRuns; i++) {
+    if (runs('full')) {
+      try {
+        const b = await measureBaseline(factory.dialect, data.base, data.rows, ctx.pgServerUrl);
+        baseline.push(b.wallMs);
+        console.error(`  ${factory.dialect} ${data.rows} baseline #${i + 1}: ${ms(b.wallMs)}`);
+      } catch (error) {
+        full.errors.push(`baseline: ${error instanceof Error ? error.message : String(error)}`);
+      }
     }
     const db = await factory.empty(`${prefix}_full_${i}`);
     if (await record(ctx, full, db, id, i + 1)) {
@@ -64,8 +74,10 @@ export async function runDialect(ctx: ScenarioContext, data: Dataset): Promise<S
       seed = db;
     } else await factory.drop(db);
   }
-  results.push(finish(full, { baseline }));
+  if (runs('full')) results.push(finish(full, { baseline }));
+  const bodySha1 = runs('unchanged') ? await sha1OfFile(data.base) : '';
   for (const scenario of ['unchanged', 'changed'] as const) {
+    if (!runs(scenario)) continue;
     const result = emptyResult(
       data.rows,
       factory.dialect,
@@ -78,12 +90,25 @@ export async function runDialect(ctx: ScenarioContext, data: Dataset): Promise<S
       continue;
     }
     server.serve(id, scenario === 'changed' ? data.mutated : data.base);
-    for (let i = 0; i < runs; i++) {
+    const floor: DownloadSample[] = [];
+    for (let i = 0; i < runs(scenario); i++) {
+      // The floor of an unchanged run, interleaved with those runs so both see the same machine.
+      if (scenario === 'unchanged') {
+        try {
+          floor.push(await measureDownload(exportUrl(server.baseUrl, id), bodySha1));
+          const f = floor.at(-1);
+          console.error(
+            `  ${factory.dialect} ${data.rows} download + SHA-1 #${i + 1}: ${ms(f?.runMs ?? NaN)} (${ms(f?.wallMs ?? NaN)} process)`,
+          );
+        } catch (error) {
+          result.errors.push(`download + SHA-1: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
       const db = await factory.copyOf(seed, `${prefix}_${scenario}_${i}`);
       await record(ctx, result, db, id, i + 1);
       await factory.drop(db);
     }
-    results.push(finish(result, {}));
+    results.push(finish(result, scenario === 'unchanged' ? { floor } : {}));
   }
   if (ctx.profile && seed) {
     // A failed profile run costs the profile, not the figures already taken.
@@ -104,7 +129,7 @@ function emptyResult(rows: number, dialect: Dialect, scenario: Scenario, expecte
   const none = stats([]);
   return {
     ...{ rows, dialect, scenario, expectedWrites, samples: [], writes: [], errors: [] },
-    ...{ wall: none, duration: none, peakRssMb: NaN, baseline: null, dbCheck: 'unavailable' },
+    ...{ wall: none, duration: none, peakRssMb: NaN, baseline: null, floor: null, dbCheck: 'unavailable' },
   };
 }
 
@@ -148,7 +173,7 @@ async function checkWritten(factory: DbFactory, db: BenchDb, s: SyncSample, r: C
   return unexpected === 0 && missing === 0 ? 'exact' : `${unexpected} unexpected, ${missing} missing`;
 }
 
-function finish(r: Collecting, extra: { baseline?: number[] }): ScenarioResult {
+function finish(r: Collecting, extra: { baseline?: number[]; floor?: DownloadSample[] }): ScenarioResult {
   const { samples, ...rest } = r;
   return {
     ...rest,
@@ -156,6 +181,9 @@ function finish(r: Collecting, extra: { baseline?: number[] }): ScenarioResult {
     duration: stats(samples.map((s) => s.run.durationMs)),
     peakRssMb: samples.length ? Math.max(...samples.map((s) => s.peakRssMb)) : NaN,
     baseline: extra.baseline ? stats(extra.baseline) : null,
+    floor: extra.floor
+      ? { run: stats(extra.floor.map((f) => f.runMs)), wall: stats(extra.floor.map((f) => f.wallMs)) }
+      : null,
   };
 }
 
