@@ -16,6 +16,7 @@ import { registerErrorHandling } from './errors.js';
 import { registerEventRoutes } from './events.routes.js';
 import { registerHealthRoutes } from './health.routes.js';
 import { LeadCache } from './lead-cache.js';
+import { LiveProgress } from './live-progress.js';
 import { registerLeadExportRoute } from './leads-export.routes.js';
 import { registerLeadRoutes } from './leads.routes.js';
 import { registerNotificationRoutes } from './notifications.routes.js';
@@ -43,6 +44,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     clock,
     sourceFor: deps.sourceFor,
     cache: new LeadCache(service.cacheTtlSeconds, deps.bus),
+    liveProgress: new LiveProgress(deps.bus),
     triggerLimiter: new RateLimiter(service.rateLimits.triggerPerMinute, () => clock().getTime()),
     validateLimiter: new RateLimiter(service.rateLimits.validatePerMinute, () => clock().getTime()),
   };
@@ -63,6 +65,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // First: it must see every route that follows, to collect it and to refuse an undeclared one.
   registerRouteAccess(app);
   registerErrorHandling(app);
+  app.addHook('onClose', async () => ctx.liveProgress.close());
   registerBodyParsers(app);
   await app.register(helmet, securityHeaders);
   await app.register(swagger, openApiInfo());

@@ -1,3 +1,4 @@
+import type { LiveProgress } from './live-progress.js';
 import type { FastifyBaseLogger, FastifyInstance, RawServerDefault } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -30,6 +31,7 @@ export interface AppDeps {
 export interface AppContext extends Required<Omit<AppDeps, 'logger' | 'sourceFor'>> {
   sourceFor: AppDeps['sourceFor'];
   cache: LeadCache;
+  liveProgress: LiveProgress;
   triggerLimiter: RateLimiter;
   validateLimiter: RateLimiter;
 }

@@ -146,5 +146,5 @@ export function registerControlRoutes(app: App, ctx: AppContext): void {
 async function statusView(ctx: AppContext, customerId: string) {
   const row = await findStatusRow(ctx.db, customerId);
   if (!row) throw notFound(customerId);
-  return toStatusView(row, ctx.clock());
+  return toStatusView(row, ctx.clock(), ctx.liveProgress.of(row.customerId));
 }

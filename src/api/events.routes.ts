@@ -45,7 +45,7 @@ export function registerEventRoutes(app: App, ctx: AppContext): void {
         assertCustomerVisible(request.scope, customerId);
         const row = await findStatusRow(ctx.db, customerId);
         if (!row) throw new LeadsyncError('CUSTOMER_NOT_FOUND', `No customer with id ${customerId}`);
-        initial = JSON.stringify(toStatusView(row, ctx.clock()));
+        initial = JSON.stringify(toStatusView(row, ctx.clock(), ctx.liveProgress.of(row.customerId)));
       }
       reply.hijack();
       const out = reply.raw;
@@ -71,7 +71,8 @@ export function registerEventRoutes(app: App, ctx: AppContext): void {
           setInterval(() => {
             findStatusRow(ctx.db, customerId)
               .then((row) => {
-                const now = row && JSON.stringify(toStatusView(row, ctx.clock()));
+                const now =
+                  row && JSON.stringify(toStatusView(row, ctx.clock(), ctx.liveProgress.of(row.customerId)));
                 if (now && now !== last) send('status', (last = now));
               })
               .catch(() => {});

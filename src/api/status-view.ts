@@ -1,4 +1,5 @@
 import type { StatusRow } from '../db/sync-status.repository.js';
+import type { SyncProgress } from '../sync/progress.js';
 import type { SyncStatusView } from './schemas.js';
 
 /** A lease is live until its expiry; only a live lease means a sync is running. */
@@ -29,20 +30,29 @@ export function statusOf(row: StatusRow, now: Date): SyncStatusView['status'] {
   }
 }
 
-/** The issue's status JSON for one customer. */
-export function toStatusView(row: StatusRow, now: Date): SyncStatusView {
+/**
+ * The issue's status JSON for one customer. `live` is the running sync's latest reported
+ * progress (LiveProgress): it wins over the stored one while the lease is live, unless it is
+ * behind it (a stored value can be newer when the report came from a slower process).
+ */
+export function toStatusView(row: StatusRow, now: Date, live?: SyncProgress): SyncStatusView {
+  const running = hasLiveLease(row, now);
+  const progress =
+    running && live && live.percent >= row.progressPercent
+      ? live
+      : { percent: row.progressPercent, phase: row.progressPhase, message: row.progressMessage };
   return {
     customerId: row.customerId,
     status: statusOf(row, now),
     isPaused: row.isPaused === 1,
     pausedReason: row.pausedReason,
-    isRunning: hasLiveLease(row, now),
+    isRunning: running,
     lastSyncAt: row.lastSyncAt,
     lastSuccessAt: row.lastSuccessAt,
     nextRunAt: row.nextRunAt,
     lastError:
       row.lastErrorCode === null ? null : { code: row.lastErrorCode, message: row.lastErrorMessage ?? '' },
-    progress: { percent: row.progressPercent, phase: row.progressPhase, message: row.progressMessage },
+    progress,
     metrics: {
       syncDuration: row.syncDuration,
       rowsProcessed: row.rowsProcessed,

@@ -42,7 +42,7 @@ export function registerStatusRoutes(app: App, ctx: AppContext): void {
       assertCustomerVisible(request.scope, customerId);
       const row = await findStatusRow(ctx.db, customerId);
       if (!row) throw new LeadsyncError('CUSTOMER_NOT_FOUND', `No customer with id ${customerId}`);
-      return toStatusView(row, ctx.clock());
+      return toStatusView(row, ctx.clock(), ctx.liveProgress.of(row.customerId));
     },
   );
 
@@ -70,7 +70,7 @@ export function registerStatusRoutes(app: App, ctx: AppContext): void {
       const page = rows.slice(0, limit);
       return {
         total,
-        statuses: page.map((row) => toStatusView(row, now)),
+        statuses: page.map((row) => toStatusView(row, now, ctx.liveProgress.of(row.customerId))),
         nextCursor: rows.length > limit ? (page.at(-1)?.customerId ?? null) : null,
       };
     },
