@@ -68,6 +68,7 @@ describeEachDialect('sync states repository', (dialect) => {
 
   it('records progress as a whole percent between 0 and 100', async () => {
     const id = await newCustomer();
+    await updateSyncState(t.db, id, { isRunning: true }, at(4));
     await setProgress(t.db, id, { percent: 41.6, phase: 'parsing', message: 'Read 41,600 rows' }, at(5));
     expect(await getSyncState(t.db, id)).toMatchObject({
       progressPercent: 42,
@@ -79,6 +80,24 @@ describeEachDialect('sync states repository', (dialect) => {
     expect((await getSyncState(t.db, id))?.progressPercent).toBe(100);
     await setProgress(t.db, id, { percent: -3, phase: 'queued', message: null }, at(7));
     expect((await getSyncState(t.db, id))?.progressPercent).toBe(0);
+  });
+
+  it('ignores a progress write that arrives after the run recorded its end', async () => {
+    const id = await newCustomer();
+    await updateSyncState(t.db, id, { isRunning: true }, at(4));
+    await setProgress(t.db, id, { percent: 80, phase: 'applying', message: 'Wrote 8 of 10' }, at(5));
+    await updateSyncState(
+      t.db,
+      id,
+      { isRunning: false, progressPercent: 100, progressPhase: 'finishing', progressMessage: 'Wrote 10' },
+      at(6),
+    );
+    await setProgress(t.db, id, { percent: 90, phase: 'applying', message: 'Wrote 9 of 10' }, at(7));
+    expect(await getSyncState(t.db, id)).toMatchObject({
+      progressPercent: 100,
+      progressPhase: 'finishing',
+      progressMessage: 'Wrote 10',
+    });
   });
 
   it('grants a lease to one of two workers claiming at the same instant', async () => {
