@@ -5,6 +5,9 @@ import { createEventBus } from '../events/postgres-bus.js';
 import { buildApp } from '../api/app.js';
 import type { App } from '../api/context.js';
 import { Worker } from '../worker/worker.js';
+import { dropStalePostgresStages } from '../db/lead-stage.postgres.js';
+import { nativeOf } from '../db/native.js';
+import { installLastResort, removeStaleSpills } from './last-resort.js';
 import { NotifyDispatcher } from '../notify/dispatcher.js';
 import { ensureAdminToken } from './admin-token.js';
 import { ServiceMetrics } from './metrics.js';
@@ -34,6 +37,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const { config } = options;
   const service = serviceConfigOf(config);
   const handle: DatabaseHandle = await openDatabase(config.databaseUrl);
+  const spills = await removeStaleSpills();
+  if (spills > 0) options.print(`removed ${spills} spill folders an earlier version left in the temp folder`);
   const bus: EventBus = await createEventBus(handle.dialect, handle.url);
   const metrics = new ServiceMetrics();
   let app: App | null = null;
@@ -68,6 +73,9 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       }
     }
     if (options.worker) {
+      const native = nativeOf(handle.db);
+      const stages = native.dialect === 'postgres' ? await dropStalePostgresStages(native.pool) : 0;
+      if (stages > 0) options.print(`dropped ${stages} staging tables a crashed sync left behind`);
       worker = new Worker({
         db: handle.db,
         config,
@@ -91,6 +99,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     await handle.close();
     throw error;
   }
+  const uninstall = installLastResort(options.print, worker);
   let closing: Promise<void> | null = null;
   return {
     url,
@@ -99,6 +108,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       (closing ??= (async () => {
         await app?.close();
         await worker?.close();
+        uninstall();
         await dispatcher?.close();
         await bus.close();
         await handle.close();

@@ -201,7 +201,10 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
     await persister.flushAndStop();
     return result;
   } catch (caught) {
-    const error = toLeadsyncError(caught);
+    // Aborted with a reason that is not a cancellation (the process's last resort): that error.
+    const reason: unknown = request.signal?.aborted ? request.signal.reason : undefined;
+    const error =
+      reason instanceof LeadsyncError && reason.code !== 'SYNC_CANCELLED' ? reason : toLeadsyncError(caught);
     if (error.code === 'CUSTOMER_NOT_FOUND') throw error;
     await persister.flushAndStop();
     const figures =

@@ -128,6 +128,14 @@ export class Worker {
     this.running.set(claim.customerId, entry);
   }
 
+  /** Ends every running sync with `error` (the process's last resort, service/last-resort.ts). */
+  failRunning(error: LeadsyncError): void {
+    for (const entry of this.running.values()) {
+      if (entry.reason) continue;
+      entry.controller.abort(error);
+    }
+  }
+
   private stopSync(customerId: string, reason: StopReason): void {
     const entry = this.running.get(customerId);
     if (!entry || entry.reason) return;
