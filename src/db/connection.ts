@@ -7,6 +7,7 @@ import type { Database } from './database.js';
 import type { DialectName } from './dialect.js';
 import { migrateToLatest } from './migrate.js';
 import { registerNative, type NativeAccess } from './native.js';
+import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import { DEFAULT_BUSY_WAIT_MS, LeadsyncSqliteDialect } from './sqlite-driver.js';
 
 export interface DatabaseHandle {
@@ -72,10 +73,18 @@ function sqliteDialect(
     mkdirSync(dirname(file), { recursive: true });
   }
   const writer = openSqliteConnection(file);
+  const checkpointer = file === ':memory:' ? null : new SqliteCheckpointer(file);
+  // Checkpoints run in the checkpointer's thread after each commit, not inside a commit here.
+  if (checkpointer) writer.pragma('wal_autocheckpoint = 0');
   // A second connection to :memory: would be another, empty database: there the writer reads too.
   const reader = file === ':memory:' ? null : openSqliteConnection(file, { reader: true });
   return {
-    dialect: new LeadsyncSqliteDialect({ writer, reader, busyWaitMs: busyWaitMs ?? DEFAULT_BUSY_WAIT_MS }),
+    dialect: new LeadsyncSqliteDialect({
+      writer,
+      reader,
+      busyWaitMs: busyWaitMs ?? DEFAULT_BUSY_WAIT_MS,
+      checkpointer,
+    }),
     native: { dialect: 'sqlite', writer },
   };
 }

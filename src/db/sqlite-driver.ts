@@ -10,6 +10,7 @@ import {
 import { LRUCache } from 'lru-cache';
 import { LeadsyncError } from '../errors.js';
 import { isBusyError } from './dialect.js';
+import type { SqliteCheckpointer } from './sqlite-checkpointer.js';
 
 /**
  * SQLite for a service that must keep answering while a sync writes.
@@ -38,6 +39,8 @@ export interface SqlitePoolOptions {
   /** The connection for reads outside transactions; null: the writer reads too. */
   reader: SQLite.Database | null;
   busyWaitMs?: number;
+  /** Runs the WAL checkpoints after commits (the writer's automatic ones are then off). */
+  checkpointer?: SqliteCheckpointer | null;
 }
 
 /** A Kysely dialect over a writer (and an optional reader) connection, as described above. */
@@ -114,6 +117,7 @@ class SqliteSplitDriver implements Driver {
     const session = connection as SqliteSession;
     try {
       this.writer.get('commit').run();
+      this.pool.checkpointer?.request();
     } finally {
       // A failed COMMIT (disk full) leaves the transaction open: roll it back before anyone else writes.
       if (this.pool.writer.inTransaction) this.pool.writer.exec('rollback');
@@ -137,6 +141,7 @@ class SqliteSplitDriver implements Driver {
   }
 
   async destroy(): Promise<void> {
+    await this.pool.checkpointer?.close();
     this.pool.reader?.close();
     this.pool.writer.close();
   }
@@ -151,7 +156,9 @@ class SqliteSplitDriver implements Driver {
     const release = await this.mutex.lock();
     try {
       const stmt = this.writer.get(query.sql);
-      return await this.whenNotBusy(() => run(stmt, query.parameters));
+      const result = await this.whenNotBusy(() => run(stmt, query.parameters));
+      this.pool.checkpointer?.request();
+      return result;
     } finally {
       release();
     }

@@ -83,6 +83,33 @@ describe('openDatabase', () => {
   });
 });
 
+describe('SQLite checkpoints', () => {
+  it('runs them in the checkpointer thread after a commit, not in the committing connection', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'leadsync-ckpt-'));
+    const handle = await openDatabase(`sqlite:${join(dir, 'ckpt.db')}`);
+    try {
+      const native = nativeOf(handle.db);
+      if (native.dialect !== 'sqlite') throw new Error('expected SQLite');
+      expect(native.writer.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+      await handle.db.transaction().execute(async (trx) => {
+        await sql`create table filler (x text)`.execute(trx);
+        for (let i = 0; i < 200; i++) await sql`insert into filler values (${'x'.repeat(4000)})`.execute(trx);
+      });
+      // The rows are in the WAL; only a checkpoint copies them into the database file itself.
+      const file = join(dir, 'ckpt.db');
+      let size = 0;
+      for (let i = 0; i < 200 && size < 800_000; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        size = (await stat(file)).size;
+      }
+      expect(size).toBeGreaterThanOrEqual(800_000);
+    } finally {
+      await handle.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describeEachDialect('a database handle', (dialect) => {
   it('is migrated on open unless migrate is false', async () => {
     const bare = await createTestDatabase(dialect, { migrate: false });
