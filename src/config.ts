@@ -42,8 +42,13 @@ const schema = z.object({
   LEADSYNC_FETCH_MIN_BYTES_PER_SECOND: intFrom(DEFAULT_MIN_BYTES_PER_SECOND),
   /** LEADSYNC_MAX_ROW_CHARS: longest sheet row, its cells' characters added up; longer fails with SHEET_ROW_TOO_LARGE. Default 250000. */
   LEADSYNC_MAX_ROW_CHARS: intFrom(DEFAULT_MAX_ROW_CHARS, 1),
-  /** LEADSYNC_BATCH_SIZE: leads written per statement batch. Default 500. */
-  LEADSYNC_BATCH_SIZE: intFrom(500, 1),
+  /** LEADSYNC_BATCH_SIZE: leads per write statement of a sync (progress and cancellation between two). Default 500. */
+  LEADSYNC_BATCH_SIZE: z.coerce
+    .number()
+    .int()
+    .min(1, 'must be a whole number of leads from 1 to 100000')
+    .max(100_000, 'must be a whole number of leads from 1 to 100000')
+    .default(500),
   /** LEADSYNC_DELETE_GUARD_WINDOW_DAYS: the mass-delete guard compares with the most leads of this many days; an approval restarts it. Default 7. */
   LEADSYNC_DELETE_GUARD_WINDOW_DAYS: intFrom(7),
   // The service (API, worker, scheduler).
