@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { countLeads } from '../../src/db/leads.repository.js';
+import { listRuns } from '../../src/db/sync-runs.repository.js';
+import { Worker } from '../../src/worker/worker.js';
+import { leadsCsv, sheetId, startHarness, type Harness } from '../api/harness.js';
+import { describeEachDialect } from '../helpers/databases.js';
+import { slowLeadInserts, timedLeadWrites } from './slow-writes.js';
+import { until } from './until.js';
+
+const LEASE_MS = 600;
+const ROWS = 1500;
+const ROW_MS = 2;
+
+/**
+ * A write phase three times longer than the worker's lease still commits: the lease is renewed
+ * while the one write transaction runs (PostgreSQL: the heartbeat on its own connection; SQLite:
+ * from inside the transaction), so the worker neither stops itself nor is fenced out.
+ */
+describeEachDialect('a write longer than the lease', (dialect) => {
+  let h: Harness;
+  let worker: Worker | null = null;
+  let undo: () => Promise<void> = async () => {};
+  beforeAll(async () => {
+    h = await startHarness(dialect, { LEADSYNC_BATCH_SIZE: '20', LEADSYNC_LEASE_MS: String(LEASE_MS) });
+  });
+  afterAll(async () => {
+    await worker?.close();
+    await undo();
+    await h?.close();
+  });
+
+  it('commits, once, without losing the lease', async () => {
+    const writes = timedLeadWrites(h.t.db);
+    const logs: string[] = [];
+    worker = new Worker({
+      db: writes.db,
+      config: h.config,
+      bus: h.bus,
+      metrics: h.metrics,
+      concurrency: 2,
+      pollIntervalMs: 20,
+      leaseMs: LEASE_MS,
+      autoPauseFailures: 3,
+      log: (message) => logs.push(message),
+    });
+    undo = await slowLeadInserts(h.t.db, ROW_MS);
+    h.google.setSheet(sheetId(1), [{ gid: '0', title: 'Leads', csv: leadsCsv(ROWS) }]);
+    const created = await h.call('POST', '/api/customers', {
+      name: 'Long',
+      sheetUrl: `https://docs.google.com/spreadsheets/d/${sheetId(1)}/edit#gid=0`,
+    });
+    expect(created.statusCode).toBe(201);
+    const id = created.json().id as string;
+    worker.start();
+
+    // The status route says whether the lease is live, as any other process would see it.
+    const seen: { at: number; running: boolean }[] = [];
+    const [run] = await until(
+      async () => {
+        const status = (await h.call('GET', `/api/leads/sync/status?customerId=${id}`)).json();
+        seen.push({ at: performance.now(), running: status.isRunning });
+        return listRuns(h.t.db, { customerId: id, limit: 10 });
+      },
+      (runs) => runs[0]?.outcome != null,
+      30_000,
+    );
+    const [applyStart, applyEnd] = [writes.times[0]!, writes.times.at(-1)!];
+    const applyMs = applyEnd - applyStart;
+    const during = seen.filter((s) => s.at > applyStart && s.at < applyEnd);
+    const notRunning = during.filter((s) => !s.running).length;
+    console.info(
+      `[${dialect}] ${notRunning} of ${during.length} status answers during the apply said not running`,
+    );
+    expect(during.length).toBeGreaterThan(5);
+    // Known gap on SQLite (reported): the lease is renewed inside the write transaction, which
+    // the API's reader connection cannot see until it commits, so the lease looks expired and
+    // the status says not running. On PostgreSQL the heartbeat's renewals are committed.
+    if (dialect === 'postgres') expect(notRunning).toBe(0);
+    console.info(`[${dialect}] apply ${applyMs.toFixed(0)} ms with a ${LEASE_MS} ms lease`);
+    expect(applyMs).toBeGreaterThan(3 * LEASE_MS);
+    expect(run).toMatchObject({ outcome: 'success', rowsInserted: ROWS, error: null });
+    expect(await countLeads(h.t.db, id)).toBe(ROWS);
+
+    // Two leases later nothing more happened: no second run, no stop, nothing logged.
+    await new Promise((resolve) => setTimeout(resolve, 2 * LEASE_MS));
+    expect(await listRuns(h.t.db, { customerId: id, limit: 10 })).toHaveLength(1);
+    expect(worker.active).toEqual([]);
+    expect(logs).toEqual([]);
+  });
+});
