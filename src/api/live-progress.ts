@@ -8,13 +8,23 @@ import type { SyncProgress } from '../sync/progress.js';
  * lag (on SQLite its update waits for the transaction's lock), and `applying` with its rising
  * percentage must still be visible.
  */
+/**
+ * A report older than this no longer counts (a running sync reports at least once a second): a
+ * worker that died without its run-finished event must not leave a customer "running" here.
+ */
+const FRESH_MS = 10_000;
+
 export class LiveProgress {
-  private readonly latest = new Map<string, SyncProgress>();
+  private readonly latest = new Map<string, { progress: SyncProgress; at: number }>();
   private readonly unsubscribe: () => void;
 
-  constructor(bus: EventBus) {
+  constructor(
+    bus: EventBus,
+    private readonly now: () => number = Date.now,
+  ) {
     this.unsubscribe = bus.subscribe((event) => {
-      if (event.type === 'progress') this.latest.set(event.customerId, event.progress);
+      if (event.type === 'progress')
+        this.latest.set(event.customerId, { progress: event.progress, at: this.now() });
       else if (
         event.type === 'run-started' ||
         event.type === 'run-finished' ||
@@ -24,9 +34,12 @@ export class LiveProgress {
     });
   }
 
-  /** The live progress of a customer's running sync, if its worker reported one. */
+  /** The live progress of a customer's running sync, if its worker reported one lately. */
   of(customerId: string): SyncProgress | undefined {
-    return this.latest.get(customerId);
+    const entry = this.latest.get(customerId);
+    if (entry && this.now() - entry.at > FRESH_MS) this.latest.delete(customerId);
+    else return entry?.progress;
+    return undefined;
   }
 
   close(): void {

@@ -14,9 +14,9 @@ export function hasLiveLease(row: Pick<StatusRow, 'leaseOwner' | 'leaseExpiresAt
  * for or is overdue), then the last outcome. A `cancelled` last run reads as `failed` (the list
  * has no word for it; lastError says SYNC_CANCELLED), and no outcome at all as `never_synced`.
  */
-export function statusOf(row: StatusRow, now: Date): SyncStatusView['status'] {
+export function statusOf(row: StatusRow, now: Date, reporting = false): SyncStatusView['status'] {
   if (row.isPaused === 1) return 'paused';
-  if (hasLiveLease(row, now)) return 'running';
+  if (reporting || hasLiveLease(row, now)) return 'running';
   if (row.pendingTrigger !== null || (row.nextRunAt !== null && Date.parse(row.nextRunAt) <= now.getTime())) {
     return 'queued';
   }
@@ -31,19 +31,21 @@ export function statusOf(row: StatusRow, now: Date): SyncStatusView['status'] {
 }
 
 /**
- * The issue's status JSON for one customer. `live` is the running sync's latest reported
- * progress (LiveProgress): it wins over the stored one while the lease is live, unless it is
- * behind it (a stored value can be newer when the report came from a slower process).
+ * The issue's status JSON for one customer. `live` is the running sync's latest report
+ * (LiveProgress, fresh within seconds): it means running even when the stored lease looks
+ * expired (on SQLite a write transaction renews the lease where readers see it only at commit),
+ * and its progress wins over the stored one unless it is behind it.
  */
 export function toStatusView(row: StatusRow, now: Date, live?: SyncProgress): SyncStatusView {
-  const running = hasLiveLease(row, now);
+  const reporting = live !== undefined;
+  const running = reporting || hasLiveLease(row, now);
   const progress =
-    running && live && live.percent >= row.progressPercent
+    live && live.percent >= row.progressPercent
       ? live
       : { percent: row.progressPercent, phase: row.progressPhase, message: row.progressMessage };
   return {
     customerId: row.customerId,
-    status: statusOf(row, now),
+    status: statusOf(row, now, reporting),
     isPaused: row.isPaused === 1,
     pausedReason: row.pausedReason,
     isRunning: running,
