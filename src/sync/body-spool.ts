@@ -7,8 +7,13 @@ import type { SheetBody } from '../sources/types.js';
 
 /** Bodies up to this size stay in memory; larger ones go to a temporary file. */
 const MEMORY_LIMIT = 4 * 1024 * 1024;
-/** Bytes read back from the file at a time. */
-const READ_PIECE = 256 * 1024;
+/**
+ * Bytes read back from the file at a time. Small on purpose: each piece becomes one decoded
+ * string, and a string past V8's regular object size (~128 KB) is born in the old generation,
+ * where only a full GC frees it. At 256 KB a 500k-row re-sync piled up ~230 MB of dead text
+ * between full GCs (peak RSS 478 MB); at 64 KB it peaks at 315 MB, no slower.
+ */
+const READ_PIECE = 64 * 1024;
 
 /**
  * A downloaded body, whole, with the SHA-1 of its raw bytes, before anything parses it: an
