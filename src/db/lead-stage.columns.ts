@@ -21,9 +21,6 @@ export const STAGE_COLUMNS = [
   'sheetRow',
 ] as const;
 
-/** The sheet-owned columns an update rewrites; status, score, convertedAt and firstSeenAt are not among them. */
-export const SHEET_OWNED_UPDATES = STAGE_COLUMNS.filter((c) => c !== 'id');
-
 /** One lead's staged values, in STAGE_COLUMNS order; `data` is serialised here, once. */
 export function stageValues(lead: SheetLead, id: string): (string | number | null)[] {
   const v = lead.values;

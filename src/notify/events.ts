@@ -1,3 +1,5 @@
+import type { HeaderChanges } from './header-changes.js';
+
 /**
  * The one event model of notifications: what webhooks receive, what mails are made of and what
  * the dashboard lists. Each event is written to the outbox in the transaction of the change that
@@ -51,15 +53,7 @@ export interface EventPayloads {
   'customer.resumed': { reason: ChangeReason };
   'customer.recovered': { runId: string; failedRuns: number; failingSince: string | null };
   /** Lists of at most 100 names of at most 200 characters; `*Omitted` count the names left out. */
-  'sheet.headers_changed': {
-    runId: string;
-    added: string[];
-    removed: string[];
-    headers: string[];
-    addedOmitted: number;
-    removedOmitted: number;
-    headersOmitted: number;
-  };
+  'sheet.headers_changed': { runId: string } & HeaderChanges;
 }
 
 export type NotifyEvent = {
