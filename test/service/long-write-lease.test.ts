@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { countLeads } from '../../src/db/leads.repository.js';
 import { listRuns } from '../../src/db/sync-runs.repository.js';
-import { Worker } from '../../src/worker/worker.js';
-import { leadsCsv, sheetId, startHarness, type Harness } from '../api/harness.js';
+import { startHarness, type Harness } from '../api/harness.js';
 import { describeEachDialect } from '../helpers/databases.js';
-import { slowLeadInserts, timedLeadWrites } from './slow-writes.js';
+import { startSlowSync, type SlowSync } from './slow-writes.js';
 import { until } from './until.js';
 
 const LEASE_MS = 600;
@@ -18,40 +17,25 @@ const ROW_MS = 2;
  */
 describeEachDialect('a write longer than the lease', (dialect) => {
   let h: Harness;
-  let worker: Worker | null = null;
-  let undo: () => Promise<void> = async () => {};
+  let slow: SlowSync | null = null;
   beforeAll(async () => {
     h = await startHarness(dialect, { LEADSYNC_BATCH_SIZE: '20', LEADSYNC_LEASE_MS: String(LEASE_MS) });
   });
   afterAll(async () => {
-    await worker?.close();
-    await undo();
+    await slow?.stop();
     await h?.close();
   });
 
   it('commits, once, without losing the lease', async () => {
-    const writes = timedLeadWrites(h.t.db);
     const logs: string[] = [];
-    worker = new Worker({
-      db: writes.db,
-      config: h.config,
-      bus: h.bus,
-      metrics: h.metrics,
-      concurrency: 2,
-      pollIntervalMs: 20,
+    slow = await startSlowSync(h, {
+      name: 'Long',
+      rows: ROWS,
+      rowMs: ROW_MS,
       leaseMs: LEASE_MS,
-      autoPauseFailures: 3,
       log: (message) => logs.push(message),
     });
-    undo = await slowLeadInserts(h.t.db, ROW_MS);
-    h.google.setSheet(sheetId(1), [{ gid: '0', title: 'Leads', csv: leadsCsv(ROWS) }]);
-    const created = await h.call('POST', '/api/customers', {
-      name: 'Long',
-      sheetUrl: `https://docs.google.com/spreadsheets/d/${sheetId(1)}/edit#gid=0`,
-    });
-    expect(created.statusCode).toBe(201);
-    const id = created.json().id as string;
-    worker.start();
+    const { worker, customerId: id, writeTimes } = slow;
 
     // The status route says whether the lease is live, as any other process would see it.
     const seen: { at: number; running: boolean }[] = [];
@@ -64,7 +48,7 @@ describeEachDialect('a write longer than the lease', (dialect) => {
       (runs) => runs[0]?.outcome != null,
       30_000,
     );
-    const [applyStart, applyEnd] = [writes.times[0]!, writes.times.at(-1)!];
+    const [applyStart, applyEnd] = [writeTimes[0]!, writeTimes.at(-1)!];
     const applyMs = applyEnd - applyStart;
     const during = seen.filter((s) => s.at > applyStart && s.at < applyEnd);
     const notRunning = during.filter((s) => !s.running).length;

@@ -2,6 +2,8 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../src/db/database.js';
 import { nativeOf } from '../../src/db/native.js';
 import { countLeadWrites } from '../sync/lead-writes.js';
+import { Worker } from '../../src/worker/worker.js';
+import { leadsCsv, sheetId, type Harness } from '../api/harness.js';
 
 /**
  * Makes every INSERT into `leads` take `ms` longer, so a sync's write phase lasts seconds.
@@ -44,4 +46,53 @@ export function timedLeadWrites(db: Kysely<Database>): { db: Kysely<Database>; t
 export function quantile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
+}
+
+export interface SlowSync {
+  worker: Worker;
+  customerId: string;
+  /** When each lead-writing statement finished (performance.now()). */
+  writeTimes: number[];
+  /** Stops the worker and removes the slow trigger. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A worker in the harness's process, a sheet of `rows` leads whose every insert takes `rowMs`,
+ * and a customer for it made through the API (which queues its first sync): the set-up of the
+ * long-write tests. The worker starts at once.
+ */
+export async function startSlowSync(
+  h: Harness,
+  options: { name: string; rows: number; rowMs: number; leaseMs: number; log?: (message: string) => void },
+): Promise<SlowSync> {
+  const writes = timedLeadWrites(h.t.db);
+  const worker = new Worker({
+    db: writes.db,
+    config: h.config,
+    bus: h.bus,
+    metrics: h.metrics,
+    concurrency: 2,
+    pollIntervalMs: 20,
+    leaseMs: options.leaseMs,
+    autoPauseFailures: 3,
+    ...(options.log && { log: options.log }),
+  });
+  const undo = await slowLeadInserts(h.t.db, options.rowMs);
+  h.google.setSheet(sheetId(1), [{ gid: '0', title: 'Leads', csv: leadsCsv(options.rows) }]);
+  const created = await h.call('POST', '/api/customers', {
+    name: options.name,
+    sheetUrl: `https://docs.google.com/spreadsheets/d/${sheetId(1)}/edit#gid=0`,
+  });
+  if (created.statusCode !== 201) throw new Error(`customer not created: ${created.body}`);
+  worker.start();
+  return {
+    worker,
+    customerId: created.json().id as string,
+    writeTimes: writes.times,
+    stop: async () => {
+      await worker.close();
+      await undo();
+    },
+  };
 }

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { listRuns } from '../../src/db/sync-runs.repository.js';
-import { Worker } from '../../src/worker/worker.js';
-import { leadsCsv, sheetId, startHarness, type Harness } from '../api/harness.js';
+import { startHarness, type Harness } from '../api/harness.js';
 import { describeEachDialect } from '../helpers/databases.js';
-import { quantile, slowLeadInserts, timedLeadWrites } from './slow-writes.js';
+import { quantile, startSlowSync, type SlowSync } from './slow-writes.js';
 
 const ROWS = 1500;
 /** Small chunks: the event loop (SQLite) and the status route get a turn every 20 rows. */
@@ -26,38 +25,18 @@ interface Answer {
  */
 describeEachDialect('the API during a long write', (dialect) => {
   let h: Harness;
-  let worker: Worker | null = null;
-  let undo: () => Promise<void> = async () => {};
+  let slow: SlowSync | null = null;
   beforeAll(async () => {
     h = await startHarness(dialect, { LEADSYNC_BATCH_SIZE: String(BATCH) });
   });
   afterAll(async () => {
-    await worker?.close();
-    await undo();
+    await slow?.stop();
     await h?.close();
   });
 
   it('answers the status route, with live applying progress, far faster than the apply lasts', async () => {
-    const writes = timedLeadWrites(h.t.db);
-    worker = new Worker({
-      db: writes.db,
-      config: h.config,
-      bus: h.bus,
-      metrics: h.metrics,
-      concurrency: 2,
-      pollIntervalMs: 20,
-      leaseMs: 5000,
-      autoPauseFailures: 3,
-    });
-    undo = await slowLeadInserts(h.t.db, ROW_MS);
-    h.google.setSheet(sheetId(1), [{ gid: '0', title: 'Leads', csv: leadsCsv(ROWS) }]);
-    const created = await h.call('POST', '/api/customers', {
-      name: 'Big',
-      sheetUrl: `https://docs.google.com/spreadsheets/d/${sheetId(1)}/edit#gid=0`,
-    });
-    expect(created.statusCode).toBe(201);
-    const id = created.json().id as string;
-    worker.start();
+    slow = await startSlowSync(h, { name: 'Big', rows: ROWS, rowMs: ROW_MS, leaseMs: 5000 });
+    const { customerId: id, writeTimes } = slow;
 
     const answers: Answer[] = [];
     const deadline = Date.now() + 60_000;
@@ -82,10 +61,10 @@ describeEachDialect('the API during a long write', (dialect) => {
 
     const runs = await listRuns(h.t.db, { customerId: id, limit: 10 });
     expect(runs).toMatchObject([{ outcome: 'success', rowsInserted: ROWS }]);
-    expect(writes.times).toHaveLength(ROWS / BATCH);
+    expect(writeTimes).toHaveLength(ROWS / BATCH);
     // From the end of the first chunk to the end of the last.
-    const applyStart = writes.times[0]!;
-    const applyEnd = writes.times.at(-1)!;
+    const applyStart = writeTimes[0]!;
+    const applyEnd = writeTimes.at(-1)!;
     const applyMs = applyEnd - applyStart;
     expect(applyMs).toBeGreaterThan(ROWS * ROW_MS * 0.5);
 
