@@ -50,12 +50,26 @@ export type CustomerPatch = Partial<NewCustomer>;
 
 const DEFAULT_INTERVAL_MINUTES = 10;
 
+export interface CreateOptions {
+  /**
+   * Create the customer already claimed by this owner (the CLI's `sync`, which runs it itself),
+   * so no worker can take its first run in between. Should the owner die before it syncs, the
+   * lease expires and a worker serves the claimed `create` trigger then.
+   */
+  leasedTo?: { owner: string; leaseMs: number };
+}
+
 /**
  * Creates a customer with its sync state, in one transaction. The state is due at once with a
  * `create` trigger: a new customer is synced right away (CONTRACT.md).
  * Throws CUSTOMER_EXISTS when the name is taken (names are compared exactly, case included).
  */
-export async function createCustomer(db: Kysely<Database>, input: NewCustomer, now: Date): Promise<Customer> {
+export async function createCustomer(
+  db: Kysely<Database>,
+  input: NewCustomer,
+  now: Date,
+  options: CreateOptions = {},
+): Promise<Customer> {
   const at = now.toISOString();
   const row: CustomerRow = {
     id: newId(now.getTime()),
@@ -77,11 +91,20 @@ export async function createCustomer(db: Kysely<Database>, input: NewCustomer, n
       await trx.insertInto('customers').values(row).execute();
       await trx
         .insertInto('lead_sync_states')
-        .values({ ...initialSyncState(row.id, now), nextRunAt: at, pendingTrigger: 'create' })
+        .values({ ...initialSyncState(row.id, now), nextRunAt: at, ...firstTrigger(now, options) })
         .execute();
     }),
   );
   return toCustomer(row);
+}
+
+function firstTrigger(now: Date, { leasedTo }: CreateOptions) {
+  if (!leasedTo) return { pendingTrigger: 'create' as const };
+  return {
+    claimedTrigger: 'create' as const,
+    leaseOwner: leasedTo.owner,
+    leaseExpiresAt: new Date(now.getTime() + leasedTo.leaseMs).toISOString(),
+  };
 }
 
 export async function findCustomerById(db: Kysely<Database>, id: string): Promise<Customer | undefined> {

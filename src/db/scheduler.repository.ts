@@ -77,7 +77,7 @@ export async function claimDueCustomers(
 
 /**
  * Leases one customer to `owner` for a run started outside the worker loop (the CLI's), when
- * nobody holds a live lease; true when taken. The run serves what was asked for, as a worker's
+ * nobody else holds a live lease (its own, taken at creation, it takes again); true when taken. The run serves what was asked for, as a worker's
  * claim would: the pending trigger (or a dead worker's claimed one) moves to `claimedTrigger`, so
  * endClaim clears it after the run (no second sync for it) or puts it back when the run was
  * interrupted. An approval stays pending unless this run may delete (`servesApproval`): a run
@@ -108,7 +108,9 @@ export async function claimCustomer(
       };
     })
     .where('customerId', '=', customerId)
-    .where((eb) => eb.or([eb('leaseExpiresAt', 'is', null), eb('leaseExpiresAt', '<=', at)]))
+    .where((eb) =>
+      eb.or([eb('leaseExpiresAt', 'is', null), eb('leaseExpiresAt', '<=', at), eb('leaseOwner', '=', owner)]),
+    )
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { takeLeaseWhenFree, type LeaseWaitOptions } from '../../src/cli/lease-wait.js';
 import { createCustomer, type Customer } from '../../src/db/customers.repository.js';
-import { claimCustomer } from '../../src/db/scheduler.repository.js';
+import { claimCustomer, claimDueCustomers } from '../../src/db/scheduler.repository.js';
 import { serviceDb } from '../../src/db/service-database.js';
 import { claimLease } from '../../src/db/sync-leases.repository.js';
 import { requestRun } from '../../src/db/sync-status.repository.js';
@@ -60,6 +60,26 @@ describeEachDialect('the CLI taking a customer', (dialect) => {
     expect(await claim(c, false, new Date(T0.getTime() + 999))).toBe(false);
     expect((await triggers(c.id)).leaseOwner).toBe('worker:w');
     expect(await claim(c, false, new Date(T0.getTime() + 1000))).toBe(true);
+  });
+
+  it("creates the CLI's new customer already leased to it: no worker takes its first run, the CLI's claim does", async () => {
+    const c = await createCustomer(
+      t.db,
+      { name: `cli-created ${++n} ${Math.random()}`, sheetUrl: '/tmp/x.csv', sourceKind: 'file' },
+      T0,
+      { leasedTo: { owner: 'cli:h:1', leaseMs: 5000 } },
+    );
+    const worker = (at: number) =>
+      claimDueCustomers(t.db, 'worker:w', { leaseMs: 60_000, limit: 10, now: new Date(T0.getTime() + at) });
+    expect((await worker(10)).map((x) => x.customerId)).not.toContain(c.id);
+    expect(await claim(c, false, new Date(T0.getTime() + 20))).toBe(true);
+    expect(await triggers(c.id)).toEqual({
+      pendingTrigger: null,
+      claimedTrigger: 'create',
+      leaseOwner: 'cli:h:1',
+    });
+    // Had the CLI died there, its lease expires and a worker serves the first run.
+    expect(await worker(60_021)).toContainEqual({ customerId: c.id, trigger: 'create' });
   });
 
   const waiting = (c: Customer, over: Partial<LeaseWaitOptions>) => {

@@ -1,10 +1,11 @@
 import path from 'node:path';
+import { serviceConfigOf } from '../../config.js';
 import type { DateOrder } from '../../db/database.js';
 import { createCustomer, findCustomerByName, updateCustomer } from '../../db/customers.repository.js';
 import { linkFields, parseSheetLink } from '../../sources/sheet-link.js';
 import type { SheetLink } from '../../sources/types.js';
 import { withContext } from '../context.js';
-import { runUnderLease, type WaitChoice } from '../leased-run.js';
+import { cliOwner, runUnderLease, type WaitChoice } from '../leased-run.js';
 import { progressPrinter, type Io } from '../output.js';
 import { finishLeasedRun } from './run-output.js';
 
@@ -32,7 +33,11 @@ export async function syncCommand(input: string, options: SyncCommandOptions, io
       ...(options.dateOrder !== undefined && { dateOrder: options.dateOrder }),
     };
     const existing = await findCustomerByName(handle.db, name);
-    const customer = existing ?? (await createCustomer(handle.db, { name, ...fields }, new Date()));
+    // A new customer is created already leased to this CLI: the service's worker, which would
+    // take a new customer at once, cannot run its first sync before (or instead of) the CLI.
+    const leasedTo = { owner: cliOwner(), leaseMs: serviceConfigOf(config).worker.leaseMs };
+    const customer =
+      existing ?? (await createCustomer(handle.db, { name, ...fields }, new Date(), { leasedTo }));
     const printer = progressPrinter(io);
     const result = await runUnderLease(
       ctx,
