@@ -112,18 +112,18 @@ describe('httpGet', () => {
   it('fails with SHEET_TIMEOUT when the body stalls', async () => {
     fake.setFile('/stall.csv', leadsCsv(100));
     fake.fault('/stall.csv', { stallAfterBytes: 100 });
-    const started = Date.now();
+    // A stalled body never ends on its own: the rejection itself shows the timeout fired.
     const error = await rejection(bodyOf(`${fake.baseUrl}/stall.csv`, 150), 'SHEET_TIMEOUT');
     expect(error.retryable).toBe(true);
-    expect(Date.now() - started).toBeLessThan(1500);
   });
 
   it('lets a slow body through as long as bytes keep coming', async () => {
-    const csv = leadsCsv(20);
+    const csv = leadsCsv(40);
     fake.setFile('/slow.csv', csv);
-    fake.fault('/slow.csv', { slowBody: { chunkBytes: 200, delayMs: 40 } });
-    // Total time is well above the timeout; no single silence is.
-    expect(await bodyOf(`${fake.baseUrl}/slow.csv`, 150)).toBe(csv);
+    fake.fault('/slow.csv', { slowBody: { chunkBytes: 50, delayMs: 40 } });
+    // Total time (about 35 gaps of 40 ms) is above the timeout; no single silence comes near it,
+    // even on a loaded machine.
+    expect(await bodyOf(`${fake.baseUrl}/slow.csv`, 1000)).toBe(csv);
   });
 
   it('does not count a slow consumer as a stalled server', async () => {
