@@ -296,6 +296,25 @@ describeEachDialect("the seed front end's sync calls (issue 12)", (dialect) => {
       expect((await headerOnly.fetchLeads(ids.acme)).body.leads).toHaveLength(5);
     });
 
+    it('is checked like the query parameter: a malformed id is 400 or 404, never 500', async () => {
+      const headerOnly = seedClient(baseUrl, ADMIN_TOKEN, true);
+      for (const [value, status, code] of [
+        ['not-an-id', 404, 'CUSTOMER_NOT_FOUND'],
+        ['00000000-0000-7000-8000-000000000000', 404, 'CUSTOMER_NOT_FOUND'],
+        ['x'.repeat(101), 400, 'VALIDATION_FAILED'],
+        ['', 400, 'VALIDATION_FAILED'],
+      ] as const) {
+        for (const call of [headerOnly.getSyncStatus, headerOnly.pauseSync, headerOnly.fetchLeads]) {
+          const res = await call(value);
+          expect([value.slice(0, 12), res.status, (res.body.error as Json).code]).toEqual([
+            value.slice(0, 12),
+            status,
+            code,
+          ]);
+        }
+      }
+    });
+
     it('must agree with the query parameter when both are sent (400, nothing done)', async () => {
       const res = await fetch(`${baseUrl}/api/leads/sync/pause?customerId=${ids.acme}`, {
         method: 'POST',
