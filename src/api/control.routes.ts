@@ -9,8 +9,8 @@ import { isId } from '../ids.js';
 import { nextRunOnResume } from '../worker/next-run.js';
 import { assertCustomerVisible } from './auth.js';
 import type { App, AppContext } from './context.js';
-import { CustomerIdHeaders } from './customer-id-header.js';
-import { CustomerIdQuery, ErrorSchema, Id, Text, withErrors } from './schemas.js';
+import { CustomerIdHeaders, CustomerIdQueryOrHeader } from './customer-id-header.js';
+import { ErrorSchema, Id, Text, withErrors } from './schemas.js';
 import { hasLiveLease, toStatusView } from './status-view.js';
 import { ControlStatusSchema, TriggerAcceptedSchema as Accepted } from './sync.schemas.js';
 
@@ -26,7 +26,7 @@ export function registerControlRoutes(app: App, ctx: AppContext): void {
       config: { access: 'scoped', customerIdHeader: true },
       schema: {
         tags: ['sync'],
-        querystring: CustomerIdQuery,
+        querystring: CustomerIdQueryOrHeader,
         headers: CustomerIdHeaders,
         response: withErrors({ 202: Accepted, 409: ErrorSchema, 429: ErrorSchema }),
       },
@@ -68,7 +68,7 @@ export function registerControlRoutes(app: App, ctx: AppContext): void {
       schema: {
         tags: ['sync'],
         querystring: Type.Intersect([
-          CustomerIdQuery,
+          CustomerIdQueryOrHeader,
           Type.Object({ reason: Type.Optional(Text({ maxLength: 500 })) }),
         ]),
         headers: CustomerIdHeaders,
@@ -97,7 +97,7 @@ export function registerControlRoutes(app: App, ctx: AppContext): void {
       config: { access: 'scoped', customerIdHeader: true },
       schema: {
         tags: ['sync'],
-        querystring: CustomerIdQuery,
+        querystring: CustomerIdQueryOrHeader,
         headers: CustomerIdHeaders,
         response: withErrors({ 200: ControlStatusSchema }),
       },

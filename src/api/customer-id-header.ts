@@ -10,6 +10,18 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * `?customerId=` on the routes that also take the header. Still required by the schema: the
+ * header is copied into the query before validation, so either one satisfies it.
+ */
+export const CustomerIdQueryOrHeader = Type.Object({
+  customerId: Text({
+    minLength: 1,
+    maxLength: 100,
+    description: 'The customer; may be sent as the X-Customer-Id header instead',
+  }),
+});
+
 /** The header as the OpenAPI document shows it, on the routes that take it. */
 export const CustomerIdHeaders = Type.Object({
   'x-customer-id': Type.Optional(

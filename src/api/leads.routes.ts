@@ -12,7 +12,7 @@ import { LeadsyncError } from '../errors.js';
 import { isId } from '../ids.js';
 import { assertCustomerVisible } from './auth.js';
 import type { App, AppContext } from './context.js';
-import { CustomerIdHeaders } from './customer-id-header.js';
+import { CustomerIdHeaders, CustomerIdQueryOrHeader } from './customer-id-header.js';
 import type { CacheState } from './lead-cache.js';
 import {
   Cursor,
@@ -41,7 +41,7 @@ export function registerLeadRoutes(app: App, ctx: AppContext): void {
         tags: ['leads'],
         headers: CustomerIdHeaders,
         querystring: Type.Object({
-          customerId: Id,
+          customerId: CustomerIdQueryOrHeader.properties.customerId,
           limit: Limit,
           cursor: Cursor,
           q: Type.Optional(Text({ maxLength: 200 })),

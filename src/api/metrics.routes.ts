@@ -5,8 +5,8 @@ import { findStatusRow, listLastRunFigures } from '../db/sync-status.repository.
 import { LeadsyncError } from '../errors.js';
 import { assertCustomerVisible, scopedCustomerId } from './auth.js';
 import type { App, AppContext } from './context.js';
-import { CustomerIdHeaders } from './customer-id-header.js';
-import { CustomerIdQuery, withErrors } from './schemas.js';
+import { CustomerIdHeaders, CustomerIdQueryOrHeader } from './customer-id-header.js';
+import { withErrors } from './schemas.js';
 import { MetricsSchema, type SyncMetricsView } from './sync.schemas.js';
 
 /** A share of `whole` in percent (0-100, two decimals), 0 for nothing. */
@@ -23,7 +23,7 @@ export function registerMetricsRoute(app: App, ctx: AppContext): void {
         tags: ['sync'],
         description:
           'Run statistics of one customer, or of every visible one without `customerId`. Rates are percentages, 0-100.',
-        querystring: Type.Partial(CustomerIdQuery),
+        querystring: Type.Partial(CustomerIdQueryOrHeader),
         headers: CustomerIdHeaders,
         response: withErrors({ 200: MetricsSchema }),
       },

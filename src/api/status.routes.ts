@@ -3,8 +3,8 @@ import { findStatusRow, listStatusRows } from '../db/sync-status.repository.js';
 import { LeadsyncError } from '../errors.js';
 import { assertCustomerVisible, scopedCustomerId } from './auth.js';
 import type { App, AppContext } from './context.js';
-import { CustomerIdHeaders } from './customer-id-header.js';
-import { Cursor, CustomerIdQuery, Limit, withErrors } from './schemas.js';
+import { CustomerIdHeaders, CustomerIdQueryOrHeader } from './customer-id-header.js';
+import { Cursor, Limit, withErrors } from './schemas.js';
 import { toStatusView } from './status-view.js';
 import { StatusesPageSchema, SyncStatusSchema } from './sync.schemas.js';
 
@@ -16,7 +16,7 @@ export function registerStatusRoutes(app: App, ctx: AppContext): void {
       config: { access: 'scoped', customerIdHeader: true },
       schema: {
         tags: ['sync'],
-        querystring: CustomerIdQuery,
+        querystring: CustomerIdQueryOrHeader,
         headers: CustomerIdHeaders,
         response: withErrors({ 200: SyncStatusSchema }),
       },
