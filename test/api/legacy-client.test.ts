@@ -238,6 +238,17 @@ describeEachDialect("the seed front end's sync calls (issue 12)", (dialect) => {
     expect(body).toMatchObject({ total: 5, nextCursor: null });
   });
 
+  it('gives the current lastSyncAt with a cached page (an unchanged run moves it and changes no lead)', async () => {
+    const url = `${baseUrl}/api/leads?customerId=${ids.acme}`;
+    const headers = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    const first = (await (await fetch(url, { headers })).json()) as Json;
+    const later = new Date(Date.parse(String(first.lastSyncAt)) + 60_000).toISOString();
+    await updateSyncState(h.t.db, ids.acme, { lastSyncAt: later }, new Date());
+    const res = await fetch(url, { headers });
+    expect(res.headers.get('x-cache')).toBe('hit');
+    expect(((await res.json()) as Json).lastSyncAt).toBe(later);
+  });
+
   describe('trigger, pause and resume with a JSON content type and no body', () => {
     it('answer {success, message, customerId} besides their own fields', async () => {
       const trigger = await seed.triggerSync(ids.fresh);
