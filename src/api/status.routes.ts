@@ -37,7 +37,7 @@ export function registerStatusRoutes(app: App, ctx: AppContext): void {
       schema: {
         tags: ['sync'],
         description:
-          'Every visible customer, by id. Without `limit` the first 50 (CONTRACT’s default page; `total` counts them all): pass `limit` up to 1000 or follow `nextCursor` for more.',
+          'Every visible customer, by id. Without `limit` the first 50 (the default page size; `total` counts them all): pass `limit` up to 1000 or follow `nextCursor` for more.',
         querystring: Type.Object({ limit: Limit, cursor: Cursor }),
         response: withErrors({ 200: StatusesPageSchema }),
       },
