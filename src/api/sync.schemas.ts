@@ -9,6 +9,17 @@ const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null
 const Timestamp = Type.String({ format: 'date-time' });
 const Percent = (description: string) => Type.Number({ minimum: 0, maximum: 100, description });
 
+/** The last run's figures, in the status's `metrics` and in each of the metrics' `details`. */
+const lastRunFigures = {
+  syncDuration: Type.Number({ description: 'The last run’s duration, milliseconds' }),
+  rowsProcessed: Type.Integer(),
+  rowsInserted: Type.Integer(),
+  rowsUpdated: Type.Integer(),
+  rowsDeleted: Type.Integer(),
+  errorCount: Type.Integer(),
+  retryCount: Type.Integer(),
+};
+
 export const SyncStatusWord = Type.Union(
   [
     Type.Literal('never_synced'),
@@ -51,13 +62,7 @@ export const SyncStatusSchema = Type.Object({
   metrics: Type.Object(
     {
       rowCount: Type.Integer({ description: 'Leads the sheet held at the last successful sync (0 before)' }),
-      syncDuration: Type.Number({ description: 'Milliseconds' }),
-      rowsProcessed: Type.Integer(),
-      rowsInserted: Type.Integer(),
-      rowsUpdated: Type.Integer(),
-      rowsDeleted: Type.Integer(),
-      errorCount: Type.Integer(),
-      retryCount: Type.Integer(),
+      ...lastRunFigures,
     },
     { description: 'The last run’s figures' },
   ),
@@ -89,13 +94,7 @@ export const ControlStatusSchema = Type.Object({ ...SyncStatusSchema.properties,
 
 const MetricsDetailSchema = Type.Object({
   customerId: Type.String(),
-  syncDuration: Type.Number({ description: 'The last run’s, milliseconds' }),
-  rowsProcessed: Type.Integer(),
-  rowsInserted: Type.Integer(),
-  rowsUpdated: Type.Integer(),
-  rowsDeleted: Type.Integer(),
-  errorCount: Type.Integer(),
-  retryCount: Type.Integer(),
+  ...lastRunFigures,
   lastSuccessAt: Nullable(Timestamp),
   lastSyncAt: Nullable(Timestamp),
 });

@@ -67,12 +67,8 @@ export async function findRunningRunId(db: Kysely<Database>, customerId: string)
   return row?.id ?? null;
 }
 
-/** The columns a status answer is made of (the state's, then its customer's). */
-const STATUS_COLUMNS = [
-  'customerId',
-  'isPaused',
-  'pausedReason',
-  'rowCount',
+/** The last run's figures, as the state keeps them (the status's and the metrics' details). */
+const LAST_RUN_FIGURES = [
   'syncDuration',
   'rowsProcessed',
   'rowsInserted',
@@ -80,6 +76,15 @@ const STATUS_COLUMNS = [
   'rowsDeleted',
   'errorCount',
   'retryCount',
+] as const satisfies readonly (keyof SyncStateRow)[];
+
+/** The columns a status answer is made of (the state's, then its customer's). */
+const STATUS_COLUMNS = [
+  'customerId',
+  'isPaused',
+  'pausedReason',
+  'rowCount',
+  ...LAST_RUN_FIGURES,
   'progressPercent',
   'progressPhase',
   'progressMessage',
@@ -136,18 +141,7 @@ export async function listStatusRows(
 export async function listLastRunFigures(db: Kysely<Database>, customerId?: string) {
   let query = db
     .selectFrom('lead_sync_states')
-    .select([
-      'customerId',
-      'syncDuration',
-      'rowsProcessed',
-      'rowsInserted',
-      'rowsUpdated',
-      'rowsDeleted',
-      'errorCount',
-      'retryCount',
-      'lastSuccessAt',
-      'lastSyncAt',
-    ])
+    .select(['customerId', ...LAST_RUN_FIGURES, 'lastSuccessAt', 'lastSyncAt'])
     .orderBy('customerId');
   if (customerId !== undefined) query = query.where('customerId', '=', customerId);
   return query.execute();
