@@ -11,6 +11,7 @@ import { PACKAGE_ROOT } from '../package-root.js';
 import { markPublic, registerAuth, registerRouteAccess } from './auth.js';
 import type { App, AppContext, AppDeps } from './context.js';
 import { registerControlRoutes } from './control.routes.js';
+import { acceptCustomerIdHeader } from './customer-id-header.js';
 import { registerCustomerRoutes } from './customers.routes.js';
 import { registerErrorHandling } from './errors.js';
 import { registerEventRoutes } from './events.routes.js';
@@ -19,6 +20,7 @@ import { LeadCache } from './lead-cache.js';
 import { LiveProgress } from './live-progress.js';
 import { registerLeadExportRoute } from './leads-export.routes.js';
 import { registerLeadRoutes } from './leads.routes.js';
+import { registerMetricsRoute } from './metrics.routes.js';
 import { registerNotificationRoutes } from './notifications.routes.js';
 import { openApiInfo } from './openapi.js';
 import { RateLimiter } from './rate-limit.js';
@@ -75,6 +77,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     await docs.register(swaggerUi, { routePrefix: '/docs' });
   });
   registerAuth(app, ctx);
+  acceptCustomerIdHeader(app);
   closeWhenBodyUnread(app);
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unknown';
@@ -83,6 +86,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   registerHealthRoutes(app, ctx);
   registerStatusRoutes(app, ctx);
+  registerMetricsRoute(app, ctx);
   registerControlRoutes(app, ctx);
   registerRunRoutes(app, ctx);
   registerEventRoutes(app, ctx);

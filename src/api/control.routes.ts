@@ -9,13 +9,13 @@ import { isId } from '../ids.js';
 import { nextRunOnResume } from '../worker/next-run.js';
 import { assertCustomerVisible } from './auth.js';
 import type { App, AppContext } from './context.js';
-import { CustomerIdQuery, ErrorSchema, Id, SyncStatusSchema, Text, withErrors } from './schemas.js';
+import { CustomerIdHeaders, CustomerIdQueryOrHeader } from './customer-id-header.js';
+import { ErrorSchema, Id, Text, withErrors } from './schemas.js';
 import { hasLiveLease, toStatusView } from './status-view.js';
+import { ControlStatusSchema, TriggerAcceptedSchema as Accepted } from './sync.schemas.js';
 
-const Accepted = Type.Object({
-  runId: Type.Union([Type.String(), Type.Null()]),
-  status: Type.Union([Type.Literal('queued'), Type.Literal('running')]),
-});
+/** The seed's `{success, message, customerId}`, which its client reads from trigger, pause and resume. */
+const done = (customerId: string, message: string) => ({ success: true as const, message, customerId });
 const notFound = (id: string) => new LeadsyncError('CUSTOMER_NOT_FOUND', `No customer with id ${id}`);
 
 /** Trigger, pause, resume and approve: each a change to the customer's sync state that workers act on. */
@@ -23,10 +23,11 @@ export function registerControlRoutes(app: App, ctx: AppContext): void {
   app.post(
     '/api/leads/sync/trigger',
     {
-      config: { access: 'scoped' },
+      config: { access: 'scoped', customerIdHeader: true },
       schema: {
         tags: ['sync'],
-        querystring: CustomerIdQuery,
+        querystring: CustomerIdQueryOrHeader,
+        headers: CustomerIdHeaders,
         response: withErrors({ 202: Accepted, 409: ErrorSchema, 429: ErrorSchema }),
       },
     },
@@ -50,25 +51,28 @@ export function registerControlRoutes(app: App, ctx: AppContext): void {
       ctx.bus.publish({ type: 'queued', customerId, trigger: 'manual' });
       // Coalesced: while a run is in progress the trigger queues (at most) one follow-up.
       if (hasLiveLease(state, now)) {
-        return reply
-          .status(202)
-          .send({ runId: await findRunningRunId(ctx.db, customerId), status: 'running' });
+        return reply.status(202).send({
+          ...done(customerId, 'A sync is running; another will follow it'),
+          runId: await findRunningRunId(ctx.db, customerId),
+          status: 'running',
+        });
       }
-      return reply.status(202).send({ runId: null, status: 'queued' });
+      return reply.status(202).send({ ...done(customerId, 'Sync queued'), runId: null, status: 'queued' });
     },
   );
 
   app.post(
     '/api/leads/sync/pause',
     {
-      config: { access: 'scoped' },
+      config: { access: 'scoped', customerIdHeader: true },
       schema: {
         tags: ['sync'],
         querystring: Type.Intersect([
-          CustomerIdQuery,
+          CustomerIdQueryOrHeader,
           Type.Object({ reason: Type.Optional(Text({ maxLength: 500 })) }),
         ]),
-        response: withErrors({ 200: SyncStatusSchema }),
+        headers: CustomerIdHeaders,
+        response: withErrors({ 200: ControlStatusSchema }),
       },
     },
     async (request) => {
@@ -83,18 +87,19 @@ export function registerControlRoutes(app: App, ctx: AppContext): void {
       // customer stays paused (no worker claims a paused customer, and claiming is what closes it).
       const row = await findStatusRow(ctx.db, customerId);
       if (row && !hasLiveLease(row, now)) await reapUnfinishedRuns(ctx.db, customerId, now);
-      return statusView(ctx, customerId);
+      return { ...(await statusView(ctx, customerId)), ...done(customerId, 'Sync paused') };
     },
   );
 
   app.post(
     '/api/leads/sync/resume',
     {
-      config: { access: 'scoped' },
+      config: { access: 'scoped', customerIdHeader: true },
       schema: {
         tags: ['sync'],
-        querystring: CustomerIdQuery,
-        response: withErrors({ 200: SyncStatusSchema }),
+        querystring: CustomerIdQueryOrHeader,
+        headers: CustomerIdHeaders,
+        response: withErrors({ 200: ControlStatusSchema }),
       },
     },
     async (request) => {
@@ -109,7 +114,7 @@ export function registerControlRoutes(app: App, ctx: AppContext): void {
       const lastSyncAt = row.lastSyncAt === null ? null : new Date(row.lastSyncAt);
       await resumeWithEvent(ctx.db, customerId, nextRunOnResume(customer.schedule, lastSyncAt, now), now);
       ctx.bus.publish({ type: 'resumed', customerId });
-      return statusView(ctx, customerId);
+      return { ...(await statusView(ctx, customerId)), ...done(customerId, 'Sync resumed') };
     },
   );
 
@@ -138,7 +143,9 @@ export function registerControlRoutes(app: App, ctx: AppContext): void {
       if (!state) throw notFound(run.customerId);
       if (state.isPaused) throw new LeadsyncError('SYNC_PAUSED', state.pausedReason ?? undefined);
       ctx.bus.publish({ type: 'queued', customerId: run.customerId, trigger: 'approval' });
-      return reply.status(202).send({ runId: null, status: 'queued' });
+      return reply
+        .status(202)
+        .send({ ...done(run.customerId, 'Approval queued'), runId: null, status: 'queued' });
     },
   );
 }

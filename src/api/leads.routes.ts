@@ -7,10 +7,12 @@ import {
   updateLeadCrmFields,
   type Lead,
 } from '../db/leads.repository.js';
+import { findLastSyncAt } from '../db/sync-status.repository.js';
 import { LeadsyncError } from '../errors.js';
 import { isId } from '../ids.js';
 import { assertCustomerVisible } from './auth.js';
 import type { App, AppContext } from './context.js';
+import { CustomerIdHeaders, CustomerIdQueryOrHeader } from './customer-id-header.js';
 import type { CacheState } from './lead-cache.js';
 import {
   Cursor,
@@ -34,11 +36,12 @@ export function registerLeadRoutes(app: App, ctx: AppContext): void {
   app.get(
     '/api/leads',
     {
-      config: { access: 'scoped' },
+      config: { access: 'scoped', customerIdHeader: true },
       schema: {
         tags: ['leads'],
+        headers: CustomerIdHeaders,
         querystring: Type.Object({
-          customerId: Id,
+          customerId: CustomerIdQueryOrHeader.properties.customerId,
           limit: Limit,
           cursor: Cursor,
           q: Type.Optional(Text({ maxLength: 200 })),
@@ -47,6 +50,9 @@ export function registerLeadRoutes(app: App, ctx: AppContext): void {
         response: withErrors({
           200: Type.Object({
             leads: Type.Array(LeadSchema),
+            lastSyncAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+              description: 'When the customer was last synced (the seed’s field); null before its first sync',
+            }),
             nextCursor: Type.Union([Type.String(), Type.Null()]),
             total: Type.Integer(),
           }),
@@ -57,7 +63,9 @@ export function registerLeadRoutes(app: App, ctx: AppContext): void {
       const { customerId, limit, cursor, includeDeleted } = request.query;
       const q = request.query.q?.trim() || undefined;
       assertCustomerVisible(request.scope, customerId);
-      await assertCustomerExists(ctx, customerId);
+      // Read on every call, beside the cache: an `unchanged` run moves it without changing a lead.
+      const state = await findLastSyncAt(ctx.db, customerId);
+      if (!state) throw new LeadsyncError('CUSTOMER_NOT_FOUND', `No customer with id ${customerId}`);
       const load = async () => {
         const [page, total] = await Promise.all([
           listLeads(ctx.db, { customerId, limit, cursor, q, includeDeleted }),
@@ -67,9 +75,9 @@ export function registerLeadRoutes(app: App, ctx: AppContext): void {
       };
       // Only the unfiltered first page is what dashboards ask for again and again.
       if (cursor !== undefined || q !== undefined)
-        return reply.headers(cacheHeaders('off')).send(await load());
+        return reply.headers(cacheHeaders('off')).send({ ...(await load()), ...state });
       const { value, cache } = await ctx.cache.get(customerId, `page:${limit}:${includeDeleted}`, load);
-      return reply.headers(cacheHeaders(cache)).send(value);
+      return reply.headers(cacheHeaders(cache)).send({ ...value, ...state });
     },
   );
 

@@ -49,42 +49,6 @@ export const CustomerIdQuery = Type.Object({ customerId: Id });
 
 export const ErrorInfo = Nullable(Type.Object({ code: Type.String(), message: Type.String() }));
 
-export const SyncStatusSchema = Type.Object({
-  customerId: Type.String(),
-  status: Type.Union([
-    Type.Literal('never_synced'),
-    Type.Literal('queued'),
-    Type.Literal('running'),
-    Type.Literal('success'),
-    Type.Literal('unchanged'),
-    Type.Literal('failed'),
-    Type.Literal('needs_review'),
-    Type.Literal('paused'),
-  ]),
-  isPaused: Type.Boolean(),
-  pausedReason: Nullable(Type.String()),
-  isRunning: Type.Boolean(),
-  lastSyncAt: Nullable(Timestamp),
-  lastSuccessAt: Nullable(Timestamp),
-  nextRunAt: Nullable(Timestamp),
-  lastError: ErrorInfo,
-  progress: Type.Object({
-    percent: Type.Integer(),
-    phase: Nullable(Type.String()),
-    message: Nullable(Type.String()),
-  }),
-  metrics: Type.Object({
-    syncDuration: Type.Number(),
-    rowsProcessed: Type.Integer(),
-    rowsInserted: Type.Integer(),
-    rowsUpdated: Type.Integer(),
-    rowsDeleted: Type.Integer(),
-    errorCount: Type.Integer(),
-    retryCount: Type.Integer(),
-  }),
-});
-export type SyncStatusView = Static<typeof SyncStatusSchema>;
-
 export const RunSchema = Type.Object({
   id: Type.String(),
   customerId: Type.String(),

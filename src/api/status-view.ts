@@ -1,6 +1,6 @@
 import type { StatusRow } from '../db/sync-status.repository.js';
 import type { SyncProgress } from '../sync/progress.js';
-import type { SyncStatusView } from './schemas.js';
+import type { SyncStatusView } from './sync.schemas.js';
 
 /** A lease is live until its expiry; only a live lease means a sync is running. */
 export function hasLiveLease(row: Pick<StatusRow, 'leaseOwner' | 'leaseExpiresAt'>, now: Date): boolean {
@@ -11,8 +11,9 @@ export function hasLiveLease(row: Pick<StatusRow, 'leaseOwner' | 'leaseExpiresAt
 
 /**
  * The status word, most pressing first: paused, running (live lease), queued (a run was asked
- * for or is overdue), then the last outcome. A `cancelled` last run reads as `failed` (the list
- * has no word for it; lastError says SYNC_CANCELLED), and no outcome at all as `never_synced`.
+ * for or is overdue), then the last outcome in the seed's words: a `failed` or `cancelled` last
+ * run reads as `error` (lastErrorCode says which, e.g. SYNC_CANCELLED), and no outcome at all as
+ * `never_synced`.
  */
 export function statusOf(row: StatusRow, now: Date, reporting = false): SyncStatusView['status'] {
   if (row.isPaused === 1) return 'paused';
@@ -23,15 +24,16 @@ export function statusOf(row: StatusRow, now: Date, reporting = false): SyncStat
   switch (row.lastOutcome) {
     case null:
       return 'never_synced';
+    case 'failed':
     case 'cancelled':
-      return 'failed';
+      return 'error';
     default:
       return row.lastOutcome;
   }
 }
 
 /**
- * The issue's status JSON for one customer. `live` is the running sync's latest report
+ * The status JSON of one customer (the seed's fields, issue 12, and leadsync's). `live` is the running sync's latest report
  * (LiveProgress, fresh within seconds): it means running even when the stored lease looks
  * expired (on SQLite a write transaction renews the lease where readers see it only at commit),
  * and its progress wins over the stored one unless it is behind it.
@@ -45,6 +47,7 @@ export function toStatusView(row: StatusRow, now: Date, live?: SyncProgress): Sy
       : { percent: row.progressPercent, phase: row.progressPhase, message: row.progressMessage };
   return {
     customerId: row.customerId,
+    customer: { id: row.customerId, name: row.customerName, leadsReportingUrl: row.sheetUrl },
     status: statusOf(row, now, reporting),
     isPaused: row.isPaused === 1,
     pausedReason: row.pausedReason,
@@ -52,10 +55,12 @@ export function toStatusView(row: StatusRow, now: Date, live?: SyncProgress): Sy
     lastSyncAt: row.lastSyncAt,
     lastSuccessAt: row.lastSuccessAt,
     nextRunAt: row.nextRunAt,
-    lastError:
-      row.lastErrorCode === null ? null : { code: row.lastErrorCode, message: row.lastErrorMessage ?? '' },
+    // A code always comes with a message; the seed's clients show the message as it is.
+    lastError: row.lastErrorCode === null ? null : (row.lastErrorMessage ?? row.lastErrorCode),
+    lastErrorCode: row.lastErrorCode,
     progress,
     metrics: {
+      rowCount: row.rowCount ?? 0,
       syncDuration: row.syncDuration,
       rowsProcessed: row.rowsProcessed,
       rowsInserted: row.rowsInserted,

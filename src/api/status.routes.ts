@@ -1,39 +1,23 @@
 import { Type } from 'typebox';
-import { sumRunFigures } from '../db/run-totals.repository.js';
-import { runStats } from '../db/sync-runs.repository.js';
 import { findStatusRow, listStatusRows } from '../db/sync-status.repository.js';
 import { LeadsyncError } from '../errors.js';
 import { assertCustomerVisible, scopedCustomerId } from './auth.js';
 import type { App, AppContext } from './context.js';
-import { Cursor, CustomerIdQuery, Limit, SyncStatusSchema, withErrors } from './schemas.js';
+import { CustomerIdHeaders, CustomerIdQueryOrHeader } from './customer-id-header.js';
+import { Cursor, Limit, withErrors } from './schemas.js';
 import { toStatusView } from './status-view.js';
+import { StatusesPageSchema, SyncStatusSchema } from './sync.schemas.js';
 
-const MetricsSchema = Type.Object({
-  customerId: Type.Union([Type.String(), Type.Null()]),
-  totalSyncs: Type.Integer(),
-  successfulSyncs: Type.Integer(),
-  failedSyncs: Type.Integer(),
-  successRate: Type.Number(),
-  errorRate: Type.Number(),
-  avgDurationMs: Type.Union([Type.Number(), Type.Null()]),
-  p95DurationMs: Type.Union([Type.Number(), Type.Null()]),
-  rowsProcessed: Type.Integer(),
-  rowsInserted: Type.Integer(),
-  rowsUpdated: Type.Integer(),
-  rowsDeleted: Type.Integer(),
-  errors: Type.Integer(),
-  retries: Type.Integer(),
-});
-
-/** The seed's status endpoints (same paths and `customerId` parameter) and sync metrics. */
+/** The seed's status endpoints (same paths, `customerId` parameter and JSON fields). */
 export function registerStatusRoutes(app: App, ctx: AppContext): void {
   app.get(
     '/api/leads/sync/status',
     {
-      config: { access: 'scoped' },
+      config: { access: 'scoped', customerIdHeader: true },
       schema: {
         tags: ['sync'],
-        querystring: CustomerIdQuery,
+        querystring: CustomerIdQueryOrHeader,
+        headers: CustomerIdHeaders,
         response: withErrors({ 200: SyncStatusSchema }),
       },
     },
@@ -52,14 +36,10 @@ export function registerStatusRoutes(app: App, ctx: AppContext): void {
       config: { access: 'scoped' },
       schema: {
         tags: ['sync'],
+        description:
+          'Every visible customer, by id. Without `limit` the first 50 (the default page size; `total` counts them all): pass `limit` up to 1000 or follow `nextCursor` for more.',
         querystring: Type.Object({ limit: Limit, cursor: Cursor }),
-        response: withErrors({
-          200: Type.Object({
-            total: Type.Integer(),
-            statuses: Type.Array(SyncStatusSchema),
-            nextCursor: Type.Union([Type.String(), Type.Null()]),
-          }),
-        }),
+        response: withErrors({ 200: StatusesPageSchema }),
       },
     },
     async (request) => {
@@ -72,45 +52,6 @@ export function registerStatusRoutes(app: App, ctx: AppContext): void {
         total,
         statuses: page.map((row) => toStatusView(row, now, ctx.liveProgress.of(row.customerId))),
         nextCursor: rows.length > limit ? (page.at(-1)?.customerId ?? null) : null,
-      };
-    },
-  );
-
-  app.get(
-    '/api/leads/sync/metrics',
-    {
-      config: { access: 'scoped' },
-      schema: {
-        tags: ['sync'],
-        querystring: Type.Partial(CustomerIdQuery),
-        response: withErrors({ 200: MetricsSchema }),
-      },
-    },
-    async (request) => {
-      const customerId = request.query.customerId ?? scopedCustomerId(request.scope);
-      if (customerId !== undefined) {
-        assertCustomerVisible(request.scope, customerId);
-        if (!(await findStatusRow(ctx.db, customerId))) {
-          throw new LeadsyncError('CUSTOMER_NOT_FOUND', `No customer with id ${customerId}`);
-        }
-      }
-      const [stats, rows] = await Promise.all([
-        runStats(ctx.db, customerId),
-        sumRunFigures(ctx.db, customerId),
-      ]);
-      const finished = stats.total - stats.running;
-      const successes = stats.byOutcome.success + stats.byOutcome.unchanged;
-      const failures = stats.byOutcome.failed;
-      return {
-        customerId: customerId ?? null,
-        totalSyncs: stats.total,
-        successfulSyncs: successes,
-        failedSyncs: failures,
-        successRate: finished === 0 ? 0 : successes / finished,
-        errorRate: finished === 0 ? 0 : failures / finished,
-        avgDurationMs: stats.avgDurationMs,
-        p95DurationMs: stats.p95DurationMs,
-        ...rows,
       };
     },
   );

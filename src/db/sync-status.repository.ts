@@ -67,11 +67,8 @@ export async function findRunningRunId(db: Kysely<Database>, customerId: string)
   return row?.id ?? null;
 }
 
-/** The columns a status answer is made of. */
-const STATUS_COLUMNS = [
-  'customerId',
-  'isPaused',
-  'pausedReason',
+/** The last run's figures, as the state keeps them (the status's and the metrics' details). */
+const LAST_RUN_FIGURES = [
   'syncDuration',
   'rowsProcessed',
   'rowsInserted',
@@ -79,6 +76,15 @@ const STATUS_COLUMNS = [
   'rowsDeleted',
   'errorCount',
   'retryCount',
+] as const satisfies readonly (keyof SyncStateRow)[];
+
+/** The columns a status answer is made of (the state's, then its customer's). */
+const STATUS_COLUMNS = [
+  'customerId',
+  'isPaused',
+  'pausedReason',
+  'rowCount',
+  ...LAST_RUN_FIGURES,
   'progressPercent',
   'progressPhase',
   'progressMessage',
@@ -93,17 +99,24 @@ const STATUS_COLUMNS = [
   'pendingTrigger',
 ] as const satisfies readonly (keyof SyncStateRow)[];
 
-export type StatusRow = Pick<SyncStateRow, (typeof STATUS_COLUMNS)[number]>;
+export type StatusRow = Pick<SyncStateRow, (typeof STATUS_COLUMNS)[number]> & {
+  customerName: string;
+  sheetUrl: string;
+};
+
+/** States joined to their customers: the status answer names the customer and its sheet. */
+const statusQuery = (db: Kysely<Database>) =>
+  db
+    .selectFrom('lead_sync_states')
+    .innerJoin('customers', 'customers.id', 'lead_sync_states.customerId')
+    .select(STATUS_COLUMNS.map((c) => `lead_sync_states.${c}` as const))
+    .select(['customers.name as customerName', 'customers.sheetUrl']);
 
 export async function findStatusRow(
   db: Kysely<Database>,
   customerId: string,
 ): Promise<StatusRow | undefined> {
-  return db
-    .selectFrom('lead_sync_states')
-    .select(STATUS_COLUMNS)
-    .where('customerId', '=', customerId)
-    .executeTakeFirst();
+  return statusQuery(db).where('lead_sync_states.customerId', '=', customerId).executeTakeFirst();
 }
 
 /**
@@ -114,11 +127,34 @@ export async function listStatusRows(
   db: Kysely<Database>,
   page: { limit: number; after?: string; customerId?: string },
 ): Promise<{ rows: StatusRow[]; total: number }> {
-  let base = db.selectFrom('lead_sync_states');
-  if (page.customerId !== undefined) base = base.where('customerId', '=', page.customerId);
-  const { n } = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  let query = base.select(STATUS_COLUMNS).orderBy('customerId').limit(page.limit);
+  let counted = db.selectFrom('lead_sync_states');
+  if (page.customerId !== undefined) counted = counted.where('customerId', '=', page.customerId);
+  const { n } = await counted.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  let query = statusQuery(db).orderBy('lead_sync_states.customerId').limit(page.limit);
+  if (page.customerId !== undefined) query = query.where('lead_sync_states.customerId', '=', page.customerId);
   const after = decodeCursor(page.after);
-  if (after !== undefined) query = query.where('customerId', '>', after);
+  if (after !== undefined) query = query.where('lead_sync_states.customerId', '>', after);
   return { rows: await query.execute(), total: Number(n) };
+}
+
+/** The last run's figures of one customer or of all, by customer id (the metrics' `details`). */
+export async function listLastRunFigures(db: Kysely<Database>, customerId?: string) {
+  let query = db
+    .selectFrom('lead_sync_states')
+    .select(['customerId', ...LAST_RUN_FIGURES, 'lastSuccessAt', 'lastSyncAt'])
+    .orderBy('customerId');
+  if (customerId !== undefined) query = query.where('customerId', '=', customerId);
+  return query.execute();
+}
+
+/** When the customer was last synced (null: never); undefined when there is no such customer. */
+export async function findLastSyncAt(
+  db: Kysely<Database>,
+  customerId: string,
+): Promise<{ lastSyncAt: string | null } | undefined> {
+  return db
+    .selectFrom('lead_sync_states')
+    .select('lastSyncAt')
+    .where('customerId', '=', customerId)
+    .executeTakeFirst();
 }

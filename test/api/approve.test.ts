@@ -76,11 +76,17 @@ describeEachDialect('approving a held run', (dialect) => {
       async () => (await h.call('GET', `/api/leads/sync/status?customerId=${id}`)).json(),
       (s) => s.isRunning === false,
     );
-    expect(status).toMatchObject({ status: 'needs_review', lastError: { code: 'MASS_DELETE_HELD' } });
+    expect(status).toMatchObject({ status: 'needs_review', lastErrorCode: 'MASS_DELETE_HELD' });
 
     const res = await approve(held!.id);
     expect(res.statusCode).toBe(202);
-    expect(res.json()).toEqual({ runId: null, status: 'queued' });
+    expect(res.json()).toEqual({
+      success: true,
+      message: 'Approval queued',
+      customerId: id,
+      runId: null,
+      status: 'queued',
+    });
     const runs = await until(
       () => runsOf(id),
       (r) => r[0]?.trigger === 'approval' && r[0].outcome !== null,

@@ -132,7 +132,14 @@ describeEachDialect('auth, leads and health API', (dialect) => {
 
   it('reports metrics, readiness, Prometheus text and the OpenAPI document', async () => {
     const m = (await h.call('GET', `/api/leads/sync/metrics?customerId=${mine}`)).json();
-    expect(m).toMatchObject({ totalSyncs: 0, successRate: 0, p95DurationMs: null });
+    expect(m).toMatchObject({
+      customerId: mine,
+      summary: { totalSyncs: 0, successRate: 0, avgDuration: 0, p95DurationMs: null },
+      metrics: { errorRate: 0 },
+      totalSyncs: 0,
+      successRate: 0,
+      p95DurationMs: null,
+    });
     expect((await h.call('GET', '/readyz', undefined, null)).json()).toEqual({
       status: 'ready',
       database: dialect,

@@ -30,6 +30,8 @@ describeEachDialect('customers API', (dialect) => {
       isPaused: false,
       isRunning: false,
       lastError: null,
+      lastErrorCode: null,
+      customer: { id: customer.id, name: 'Acme', leadsReportingUrl: customer.sheetUrl },
     });
     expect((await h.call('GET', `/api/customers/${customer.id}`)).json().name).toBe('Acme');
   });

@@ -32,8 +32,8 @@ describeEachDialect('leadsync runs, leads and approve', (dialect) => {
     expect(lines[1]).toMatch(new RegExp(`^${first.id}\\s+manual\\s+success\\s`));
   });
 
-  it("prints a customer's leads as a table, and as JSON with --json", async () => {
-    const { customer } = await withHeldRun();
+  it("prints a customer's leads as a table, and as JSON with --json (GET /api/leads's fields)", async () => {
+    const { customer, held } = await withHeldRun();
 
     const table = await cli('leads', '--customer', customer.name);
     expect(table.code).toBe(0);
@@ -46,7 +46,9 @@ describeEachDialect('leadsync runs, leads and approve', (dialect) => {
 
     const json = await cli('leads', '--customer', customer.name, '--json', '--limit', '4');
     expect(json.code).toBe(0);
-    const page = jsonOf<{ leads: Lead[]; nextCursor: string | null }>(json);
+    const page = jsonOf<{ leads: Lead[]; lastSyncAt: string | null; nextCursor: string | null }>(json);
+    expect(Object.keys(page)).toEqual(['leads', 'lastSyncAt', 'nextCursor']);
+    expect(page.lastSyncAt).toBe(held.finishedAt);
     expect(page.leads).toHaveLength(4);
     for (const lead of page.leads) {
       expect(lead).toMatchObject({

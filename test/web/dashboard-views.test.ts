@@ -93,8 +93,8 @@ describe('dashboard views', () => {
   it('shows a banner and a badge when a sync fails, without reloading', async () => {
     await signedIn();
     await screen.findByRole('link', { name: 'Acme' });
-    const lastError = { code: 'SHEET_NOT_PUBLIC', message: 'private' };
-    api.statuses.set('c1', statusFixture('c1', { status: 'failed', lastError }));
+    const lastError = { lastErrorCode: 'SHEET_NOT_PUBLIC', lastError: 'private' };
+    api.statuses.set('c1', statusFixture('c1', { status: 'error', ...lastError }));
     api.push('run-finished', { type: 'run-finished', customerId: 'c1', runId: 'r', outcome: 'failed' });
     const banner = await screen.findByText(/Sync failed: Acme/);
     expect(banner.closest('[role=alert]')?.textContent).toMatch(/SHEET_NOT_PUBLIC: The sheet is private/);

@@ -27,6 +27,7 @@ export function customerFixture(id: string, name: string): Customer {
 
 export function statusFixture(customerId: string, patch: Partial<SyncStatus> = {}): SyncStatus {
   const metrics = {
+    rowCount: 10,
     syncDuration: 1200,
     rowsProcessed: 10,
     rowsInserted: 1,
@@ -37,6 +38,7 @@ export function statusFixture(customerId: string, patch: Partial<SyncStatus> = {
   };
   return {
     customerId,
+    customer: { id: customerId, name: customerId, leadsReportingUrl: `https://x.test/${customerId}.csv` },
     status: 'success',
     isPaused: false,
     pausedReason: null,
@@ -45,6 +47,7 @@ export function statusFixture(customerId: string, patch: Partial<SyncStatus> = {
     lastSuccessAt: at,
     nextRunAt: null,
     lastError: null,
+    lastErrorCode: null,
     progress: { percent: 0, phase: null, message: null },
     metrics,
     ...patch,
@@ -110,6 +113,8 @@ export function fakeApi(): FakeApi {
           const paused = route.endsWith('pause');
           const next = {
             ...status,
+            success: true,
+            message: paused ? 'Sync paused' : 'Sync resumed',
             isPaused: paused,
             status: paused ? 'paused' : 'success',
             pausedReason: paused ? 'Paused by request' : null,
@@ -118,17 +123,42 @@ export function fakeApi(): FakeApi {
           return json(200, next);
         }
         case 'POST /api/leads/sync/trigger':
-          return json(202, { runId: null, status: 'queued' });
+          return json(202, {
+            success: true,
+            message: 'Sync queued',
+            customerId: id,
+            runId: null,
+            status: 'queued',
+          });
         case 'GET /api/leads/sync/runs':
           return json(200, { runs: api.runs.filter((r) => r.customerId === id), nextCursor: null });
         case 'GET /api/leads/sync/metrics':
           return json(200, {
-            customerId: id,
+            timestamp: at,
+            customerId: id || 'all',
+            summary: {
+              totalSyncs: 4,
+              successfulSyncs: 3,
+              failedSyncs: 1,
+              successRate: 75,
+              avgDuration: 900,
+              p95DurationMs: 1500,
+            },
+            metrics: {
+              totalRowsProcessed: 40,
+              totalRowsInserted: 4,
+              totalRowsUpdated: 8,
+              totalRowsDeleted: 0,
+              totalErrors: 1,
+              totalRetries: 0,
+              errorRate: 25,
+            },
+            details: [],
             totalSyncs: 4,
             successfulSyncs: 3,
             failedSyncs: 1,
-            successRate: 0.75,
-            errorRate: 0.25,
+            successRate: 75,
+            errorRate: 25,
             avgDurationMs: 900,
             p95DurationMs: 1500,
             rowsProcessed: 40,
@@ -153,7 +183,13 @@ export function fakeApi(): FakeApi {
       const approve = /^POST \/api\/leads\/sync\/runs\/([^/]+)\/approve$/.exec(route);
       if (approve?.[1]) {
         api.approved.push(approve[1]);
-        return json(202, { runId: null, status: 'queued' });
+        return json(202, {
+          success: true,
+          message: 'Approval queued',
+          customerId: id,
+          runId: null,
+          status: 'queued',
+        });
       }
       return fail(404, 'NOT_FOUND', `No route ${route}`);
     }) as typeof fetch,

@@ -34,14 +34,23 @@ describe('leadsApi client', () => {
     const status = await api.getSyncStatus(customerId);
     expect(status.customerId).toBe(customerId);
     expect((await api.getAllSyncStatuses()).map((s) => s.customerId)).toEqual([customerId]);
-    expect(await api.triggerSync(customerId)).toEqual({ runId: null, status: 'queued' });
-    expect((await api.pauseSync(customerId, 'holiday')).pausedReason).toBe('holiday');
+    expect(status.customer.id).toBe(customerId);
+    expect(await api.triggerSync(customerId)).toEqual({
+      success: true,
+      message: 'Sync queued',
+      customerId,
+      runId: null,
+      status: 'queued',
+    });
+    const paused = await api.pauseSync(customerId, 'holiday');
+    expect(paused).toMatchObject({ success: true, customerId, status: 'paused', pausedReason: 'holiday' });
     const refused = await api.triggerSync(customerId).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(LeadsApiError);
     expect(refused).toMatchObject({ code: 'SYNC_PAUSED', status: 409 });
-    expect((await api.resumeSync(customerId)).isPaused).toBe(false);
+    expect(await api.resumeSync(customerId)).toMatchObject({ success: true, isPaused: false });
     const metrics = await api.getSyncMetrics(customerId);
-    expect(metrics).toMatchObject({ customerId, totalSyncs: 0, successRate: 0 });
+    expect(metrics).toMatchObject({ customerId, summary: { totalSyncs: 0, successRate: 0 } });
+    expect((await api.getSyncMetrics()).customerId).toBe('all');
     expect((await api.listRuns(customerId)).runs).toEqual([]);
   });
 

@@ -18,9 +18,7 @@ describe('status store (what keeps 1,000 rows cheap)', () => {
     expect(calls).toEqual({ a: 1, b: 0, list: 1 });
     for (const p of [20, 30, 40]) store.progress('a', progress(p));
     expect(calls).toEqual({ a: 4, b: 0, list: 1 });
-    store.set(
-      statusFixture('a', { status: 'failed', lastError: { code: 'SHEET_NOT_PUBLIC', message: 'x' } }),
-    );
+    store.set(statusFixture('a', { status: 'error', lastError: 'x', lastErrorCode: 'SHEET_NOT_PUBLIC' }));
     expect(calls).toEqual({ a: 5, b: 0, list: 2 });
   });
 

@@ -66,7 +66,13 @@ describeEachDialect('worker and API contract', (dialect) => {
     for (let i = 0; i < 3; i++) {
       const res = await trigger(id);
       expect(res.statusCode).toBe(202);
-      expect(res.json()).toEqual({ runId: null, status: 'queued' });
+      expect(res.json()).toEqual({
+        success: true,
+        message: 'Sync queued',
+        customerId: id,
+        runId: null,
+        status: 'queued',
+      });
     }
     expect((await status(id)).status).toBe('queued');
     startWorker();
@@ -98,7 +104,12 @@ describeEachDialect('worker and API contract', (dialect) => {
     const answers = await Promise.all(Array.from({ length: 5 }, () => trigger(id)));
     for (const a of answers) {
       expect(a.statusCode).toBe(202);
-      expect(a.json()).toEqual({ runId: running!.id, status: 'running' });
+      expect(a.json()).toMatchObject({
+        success: true,
+        customerId: id,
+        runId: running!.id,
+        status: 'running',
+      });
     }
     const runs = await until(
       () => runsJson(id),

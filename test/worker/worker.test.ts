@@ -146,6 +146,6 @@ describeEachDialect('worker', (dialect) => {
       (v) => v.status === 'paused',
     );
     expect(s.pausedReason).toMatch(/after 3 failed syncs/);
-    expect(s.lastError.code).toBe('SHEET_UNAVAILABLE');
+    expect(s.lastErrorCode).toBe('SHEET_UNAVAILABLE');
   });
 });

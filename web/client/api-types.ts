@@ -6,8 +6,14 @@ import type {
   LeadSchema,
   RunSchema,
   ScheduleSchema,
-  SyncStatusSchema,
 } from '../../src/api/schemas.js';
+import type {
+  ControlStatusSchema,
+  MetricsSchema,
+  StatusesPageSchema,
+  SyncStatusSchema,
+  TriggerAcceptedSchema,
+} from '../../src/api/sync.schemas.js';
 import type { LeadsyncEvent } from '../../src/events/events.js';
 
 /**
@@ -25,23 +31,13 @@ export type CustomerInput = Static<typeof CustomerBody>;
 export type CustomerPatch = Static<typeof CustomerPatchBody>;
 export type Schedule = Static<typeof ScheduleSchema>;
 
-/** `GET /api/leads/sync/metrics` (status.routes.ts MetricsSchema). */
-export interface SyncMetrics {
-  customerId: string | null;
-  totalSyncs: number;
-  successfulSyncs: number;
-  failedSyncs: number;
-  successRate: number;
-  errorRate: number;
-  avgDurationMs: number | null;
-  p95DurationMs: number | null;
-  rowsProcessed: number;
-  rowsInserted: number;
-  rowsUpdated: number;
-  rowsDeleted: number;
-  errors: number;
-  retries: number;
-}
+/** `GET /api/leads/sync/metrics`: the seed's summary, totals and details, rates in percent. */
+export type SyncMetrics = Static<typeof MetricsSchema>;
+/** Pause and resume: the status plus the seed's `{success, message, customerId}`. */
+export type SyncControlResult = Static<typeof ControlStatusSchema>;
+/** `202` of trigger and approve: `{success, message, customerId, runId, status}`. */
+export type TriggerAccepted = Static<typeof TriggerAcceptedSchema>;
+export type StatusesPage = Static<typeof StatusesPageSchema>;
 
 /** `POST /api/customers/validate-sheet`: what a sync would read, without writing. */
 export interface SheetCheck {
@@ -54,14 +50,10 @@ export interface SheetCheck {
   sample: { key: string; sheetRow: number; values: Record<string, string | null> }[];
 }
 
-/** `202` of trigger and approve. */
-export interface TriggerAccepted {
-  runId: string | null;
-  status: 'queued' | 'running';
-}
-
+/** `GET /api/leads`: a page of leads and when the customer was last synced (the seed's fields). */
 export interface LeadsPage {
   leads: Lead[];
+  lastSyncAt: string | null;
   nextCursor: string | null;
   total: number;
 }
@@ -73,30 +65,9 @@ export interface CustomersPage {
   customers: Customer[];
   nextCursor: string | null;
 }
-export interface StatusesPage {
-  total: number;
-  statuses: SyncStatus[];
-  nextCursor: string | null;
-}
 
 /** Every field of the inline shapes, so the OpenAPI test can compare them (a missing key fails tsc). */
 export const SHAPE_KEYS = {
-  metrics: {
-    customerId: 1,
-    totalSyncs: 1,
-    successfulSyncs: 1,
-    failedSyncs: 1,
-    successRate: 1,
-    errorRate: 1,
-    avgDurationMs: 1,
-    p95DurationMs: 1,
-    rowsProcessed: 1,
-    rowsInserted: 1,
-    rowsUpdated: 1,
-    rowsDeleted: 1,
-    errors: 1,
-    retries: 1,
-  } satisfies Record<keyof SyncMetrics, 1>,
   sheetCheck: {
     sourceKind: 1,
     headerRow: 1,
@@ -106,7 +77,7 @@ export const SHAPE_KEYS = {
     rowCount: 1,
     sample: 1,
   } satisfies Record<keyof SheetCheck, 1>,
-  accepted: { runId: 1, status: 1 } satisfies Record<keyof TriggerAccepted, 1>,
+  leadsPage: { leads: 1, lastSyncAt: 1, nextCursor: 1, total: 1 } satisfies Record<keyof LeadsPage, 1>,
 };
 
 /** What the events stream sends: the bus's events, and `status` (a full SyncStatus snapshot). */

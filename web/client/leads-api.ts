@@ -8,6 +8,7 @@ import type {
   RunsPage,
   SheetCheck,
   StatusesPage,
+  SyncControlResult,
   SyncEvent,
   SyncMetrics,
   SyncStatus,
@@ -70,10 +71,10 @@ export function createLeadsApi(options: LeadsApiOptions) {
       return http.json<TriggerAccepted>('POST', '/api/leads/sync/trigger', id(customerId));
     },
     pauseSync: (customerId: string, reason?: string) =>
-      http.json<SyncStatus>('POST', '/api/leads/sync/pause', { customerId, reason }),
+      http.json<SyncControlResult>('POST', '/api/leads/sync/pause', { customerId, reason }),
     resumeSync: (customerId: string) =>
-      http.json<SyncStatus>('POST', '/api/leads/sync/resume', id(customerId)),
-    /** Run statistics of one customer, or of all when no id is given. */
+      http.json<SyncControlResult>('POST', '/api/leads/sync/resume', id(customerId)),
+    /** Run statistics of one customer, or of all when no id is given (`customerId: 'all'`); rates 0-100. */
     getSyncMetrics: (customerId?: string) =>
       http.json<SyncMetrics>('GET', '/api/leads/sync/metrics', { customerId }),
 

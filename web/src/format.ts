@@ -52,5 +52,6 @@ export function duration(ms: number | null | undefined): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-export const percent = (ratio: number) => `${Math.round(ratio * 100)} %`;
+/** A percentage the API gives as 0-100 (its rates are percent, as the seed's were). */
+export const percent = (value: number) => `${Math.round(value)} %`;
 export const count = (n: number) => n.toLocaleString('en');

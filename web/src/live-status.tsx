@@ -93,11 +93,11 @@ export function LiveStatusProvider({ children }: { children: ReactNode }) {
       if (!status || (outcome !== 'failed' && outcome !== 'needs_review')) return;
       const who = await nameOf(status.customerId);
       if (outcome === 'failed') {
-        const e = status.lastError;
+        const code = status.lastErrorCode;
         push({
           kind: 'error',
           title: `Sync failed: ${who}.`,
-          text: e ? `${e.code}: ${errorWords(e.code, e.message)}` : 'See the run history.',
+          text: code ? `${code}: ${errorWords(code, status.lastError ?? '')}` : 'See the run history.',
           customerId: status.customerId,
         });
       } else if (outcome === 'needs_review') {

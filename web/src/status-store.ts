@@ -75,4 +75,4 @@ export class StatusStore {
 }
 
 /** What filters and counts depend on. */
-const summary = (s: SyncStatus) => `${s.status}|${s.isPaused}|${s.isRunning}|${s.lastError?.code ?? ''}`;
+const summary = (s: SyncStatus) => `${s.status}|${s.isPaused}|${s.isRunning}|${s.lastErrorCode ?? ''}`;

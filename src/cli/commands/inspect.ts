@@ -3,6 +3,7 @@ import type { Database } from '../../db/database.js';
 import { findCustomerByName, type Customer } from '../../db/customers.repository.js';
 import { listLeads } from '../../db/leads.repository.js';
 import { listRuns } from '../../db/sync-runs.repository.js';
+import { findLastSyncAt } from '../../db/sync-status.repository.js';
 import { LeadsyncError } from '../../errors.js';
 import { withContext } from '../context.js';
 import { formatTable, type Io } from '../output.js';
@@ -44,7 +45,7 @@ export async function runsCommand(
   });
 }
 
-/** `leadsync leads --customer NAME`: the first leads, as a table. */
+/** `leadsync leads --customer NAME`: the first leads, as a table (`--json`: GET /api/leads's fields). */
 export async function leadsCommand(
   options: { customer: string; limit: number; search?: string; includeDeleted?: boolean; json?: boolean },
   io: Io,
@@ -58,7 +59,8 @@ export async function leadsCommand(
       includeDeleted: Boolean(options.includeDeleted),
     });
     if (options.json) {
-      io.out(JSON.stringify(page) + '\n');
+      const lastSyncAt = (await findLastSyncAt(handle.db, customer.id))?.lastSyncAt ?? null;
+      io.out(JSON.stringify({ leads: page.leads, lastSyncAt, nextCursor: page.nextCursor }) + '\n');
       return 0;
     }
     io.out(

@@ -7,7 +7,7 @@ const LABELS: Record<SyncStatusWord, string> = {
   running: 'Running',
   success: 'Synced',
   unchanged: 'Unchanged',
-  failed: 'Failed',
+  error: 'Failed',
   needs_review: 'Needs review',
   paused: 'Paused',
 };

@@ -60,9 +60,9 @@ export function CustomerPage({ id }: { id: string }) {
           {status.isPaused ? 'paused' : relativeTime(status.nextRunAt)}
           {status.pausedReason ? ` · ${status.pausedReason}` : ''}
         </p>
-        {status.lastError && (
+        {status.lastErrorCode && (
           <p className="error-text" role="status">
-            <code>{status.lastError.code}</code> {errorWords(status.lastError.code, status.lastError.message)}
+            <code>{status.lastErrorCode}</code> {errorWords(status.lastErrorCode, status.lastError ?? '')}
           </p>
         )}
       </div>

@@ -12,9 +12,9 @@ export function MetricsPanel({ status, metrics }: { status: SyncStatus; metrics:
     ['Deleted', count(m.rowsDeleted)],
     ['Errors', count(m.errorCount)],
     ['Retries', count(m.retryCount)],
-    ['Success rate', metrics ? percent(metrics.successRate) : '…'],
-    ['Error rate', metrics ? percent(metrics.errorRate) : '…'],
-    ['Runs', metrics ? count(metrics.totalSyncs) : '…'],
+    ['Success rate', metrics ? percent(metrics.summary.successRate) : '…'],
+    ['Error rate', metrics ? percent(metrics.metrics.errorRate) : '…'],
+    ['Runs', metrics ? count(metrics.summary.totalSyncs) : '…'],
     ['Average duration', metrics ? duration(metrics.avgDurationMs) : '…'],
   ];
   return (

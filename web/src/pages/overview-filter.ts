@@ -13,7 +13,7 @@ export const FILTERS: { value: Filter; label: string }[] = [
 const matches: Record<Filter, (s: SyncStatus) => boolean> = {
   all: () => true,
   failing: (s) =>
-    s.status === 'failed' || (s.lastError !== null && s.status !== 'needs_review' && !s.isRunning),
+    s.status === 'error' || (s.lastErrorCode !== null && s.status !== 'needs_review' && !s.isRunning),
   paused: (s) => s.isPaused,
   running: (s) => s.isRunning || s.status === 'running' || s.status === 'queued',
   needs_review: (s) => s.status === 'needs_review',
@@ -35,7 +35,7 @@ export function filterRows(
   const rows: Row[] = [];
   for (const s of statuses) {
     if (!matches[filter](s)) continue;
-    const name = customers?.get(s.customerId)?.name ?? s.customerId;
+    const name = customers?.get(s.customerId)?.name ?? s.customer.name;
     if (q && !name.toLowerCase().includes(q) && !s.customerId.toLowerCase().includes(q)) continue;
     rows.push({ id: s.customerId, name });
   }

@@ -31,9 +31,9 @@ export const OverviewRow = memo(function OverviewRow({ id, name }: { id: string;
       <td title={status.nextRunAt ?? undefined}>{status.isPaused ? '—' : relativeTime(status.nextRunAt)}</td>
       <td className="num">{count(status.metrics.rowsProcessed)}</td>
       <td className="cell-error">
-        {status.lastError ? (
+        {status.lastErrorCode ? (
           <>
-            <code>{status.lastError.code}</code> {status.lastError.message}
+            <code>{status.lastErrorCode}</code> {status.lastError}
           </>
         ) : (
           '—'
