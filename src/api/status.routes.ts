@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { sumRunFigures } from '../db/run-totals.repository.js';
+import { sumRunFigures, sumSkips } from '../db/run-totals.repository.js';
 import { runStats } from '../db/sync-runs.repository.js';
 import { findStatusRow, listStatusRows } from '../db/sync-status.repository.js';
 import { LeadsyncError } from '../errors.js';
@@ -23,6 +23,11 @@ const MetricsSchema = Type.Object({
   rowsDeleted: Type.Integer(),
   errors: Type.Integer(),
   retries: Type.Integer(),
+  /** Runs that ended `unchanged` without a download (issue 14), and what that saved. */
+  skippedByRevision: Type.Integer(),
+  skippedByNotModified: Type.Integer(),
+  googleRequestsSaved: Type.Integer(),
+  bytesSaved: Type.Integer(),
 });
 
 /** The seed's status endpoints (same paths and `customerId` parameter) and sync metrics. */
@@ -94,9 +99,10 @@ export function registerStatusRoutes(app: App, ctx: AppContext): void {
           throw new LeadsyncError('CUSTOMER_NOT_FOUND', `No customer with id ${customerId}`);
         }
       }
-      const [stats, rows] = await Promise.all([
+      const [stats, rows, skips] = await Promise.all([
         runStats(ctx.db, customerId),
         sumRunFigures(ctx.db, customerId),
+        sumSkips(ctx.db, customerId),
       ]);
       const finished = stats.total - stats.running;
       const successes = stats.byOutcome.success + stats.byOutcome.unchanged;
@@ -111,6 +117,7 @@ export function registerStatusRoutes(app: App, ctx: AppContext): void {
         avgDurationMs: stats.avgDurationMs,
         p95DurationMs: stats.p95DurationMs,
         ...rows,
+        ...skips,
       };
     },
   );
