@@ -27,6 +27,8 @@ describe('client types written out by hand', () => {
     ['sheetCheck', '/api/customers/validate-sheet', 'post', '200'],
     ['accepted', '/api/leads/sync/trigger', 'post', '202'],
     ['accepted', '/api/leads/sync/runs/{runId}/approve', 'post', '202'],
+    ['pushUrl', '/api/customers/{id}/push-url', 'post', '201'],
+    ['pushState', '/api/customers/{id}/push-url', 'get', '200'],
   ] as const)('%s has the same fields as %s in docs/openapi.json', (shape, path, method, status) => {
     expect(Object.keys(SHAPE_KEYS[shape]).sort()).toEqual(responseKeys(path, method, status));
   });

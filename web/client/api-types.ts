@@ -41,6 +41,26 @@ export interface SyncMetrics {
   rowsDeleted: number;
   errors: number;
   retries: number;
+  /** Runs that ended `unchanged` without a download, and what that saved. */
+  skippedByRevision: number;
+  skippedByNotModified: number;
+  googleRequestsSaved: number;
+  bytesSaved: number;
+}
+
+/** `POST /api/customers/:id/push-url`: the URL is shown this once. */
+export interface PushUrlCreated {
+  pushUrl: string;
+  debounceSeconds: number;
+}
+
+/** `GET /api/customers/:id/push-url`: whether push is on, never the URL. */
+export interface PushUrlState {
+  enabled: boolean;
+  debounceSeconds: number | null;
+  createdAt: string | null;
+  lastPushAt: string | null;
+  pushCount: number;
 }
 
 /** `POST /api/customers/validate-sheet`: what a sync would read, without writing. */
@@ -96,7 +116,19 @@ export const SHAPE_KEYS = {
     rowsDeleted: 1,
     errors: 1,
     retries: 1,
+    skippedByRevision: 1,
+    skippedByNotModified: 1,
+    googleRequestsSaved: 1,
+    bytesSaved: 1,
   } satisfies Record<keyof SyncMetrics, 1>,
+  pushUrl: { pushUrl: 1, debounceSeconds: 1 } satisfies Record<keyof PushUrlCreated, 1>,
+  pushState: {
+    enabled: 1,
+    debounceSeconds: 1,
+    createdAt: 1,
+    lastPushAt: 1,
+    pushCount: 1,
+  } satisfies Record<keyof PushUrlState, 1>,
   sheetCheck: {
     sourceKind: 1,
     headerRow: 1,
