@@ -50,7 +50,7 @@ export function unchangedFigures(
     bytes: body.bytes,
     checksum: last.checksum,
     headerRow: last.headerRow,
-    details: { ...last.details, restored: 0, identicalBody: true, fingerprint },
+    details: { ...readDetails(last), restored: 0, identicalBody: true, fingerprint },
   };
 }
 
@@ -69,7 +69,7 @@ export function skippedFigures(
     checksum: last.checksum,
     headerRow: last.headerRow,
     details: {
-      ...last.details,
+      ...readDetails(last),
       restored: 0,
       identicalBody: false,
       skipped: skip.reason,
@@ -77,4 +77,15 @@ export function skippedFigures(
       bytesSaved: skip.bytesSaved,
     },
   };
+}
+
+/** What the last good run found in the sheet, without what it says about its own skip. */
+function readDetails(last: SyncRun): Record<string, unknown> {
+  const {
+    skipped: _skipped,
+    googleRequestsSaved: _requests,
+    bytesSaved: _bytes,
+    ...read
+  } = last.details ?? {};
+  return read;
 }

@@ -49,6 +49,11 @@ describeEachDialect('runs that skip the download of an unchanged sheet', (dialec
     expect(leadWrites).toBe(0);
     expect(bed.fake.downloadRequests()).toBe(downloads);
     expect(bed.fake.revisionRequests()).toBe(checks + 1);
+    // A run that does download after a skip says nothing of a skip.
+    bed.fake.fault(`${customer.sheetId}/drive`, { status: 503 }, { times: 1 });
+    const downloaded = (await viaApi(customer)).run;
+    expect(downloaded.details).toMatchObject({ identicalBody: true });
+    expect(downloaded.details?.skipped).toBeUndefined();
     const state = await bed.state(customer);
     expect({ skips: state.revisionSkips, saved: state.googleRequestsSaved }).toEqual({ skips: 1, saved: 1 });
     expect(state.bytesSaved).toBeGreaterThan(0);
