@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createCustomer, updateCustomer } from '../../src/db/customers.repository.js';
+import { sumSkips } from '../../src/db/run-totals.repository.js';
+import { ServiceMetrics } from '../../src/service/metrics.js';
 import { describeEachDialect } from '../helpers/databases.js';
 import { NOW, expectOutcome, peopleCsv, useSyncBed, type SyncOptions, type TestCustomer } from './support.js';
 
@@ -57,6 +59,20 @@ describeEachDialect('runs that skip the download of an unchanged sheet', (dialec
     const state = await bed.state(customer);
     expect({ skips: state.revisionSkips, saved: state.googleRequestsSaved }).toEqual({ skips: 1, saved: 1 });
     expect(state.bytesSaved).toBeGreaterThan(0);
+    // Per customer (the metrics endpoint's sums) and in Prometheus.
+    expect(await sumSkips(bed.db, customer.id)).toEqual({
+      skippedByRevision: 1,
+      skippedByNotModified: 0,
+      googleRequestsSaved: 1,
+      bytesSaved: state.bytesSaved,
+    });
+    const metrics = new ServiceMetrics({ processMetrics: false });
+    metrics.recordRun(run);
+    metrics.recordRun(downloaded);
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('leadsync_runs_skipped_total{reason="revision"} 1');
+    expect(text).toContain('leadsync_google_requests_saved_total 1');
+    expect(text).toContain(`leadsync_download_bytes_saved_total ${state.bytesSaved}`);
   });
 
   it('downloads once the sheet changed (Drive’s version went up)', async () => {
