@@ -119,6 +119,8 @@ export function registerPushRoutes(app: App, ctx: AppContext): void {
     // GET too, for tools that can only GET (a browser bookmark, some form services).
     method: ['POST', 'GET'],
     url: '/api/push/:customerId/:secret',
+    // A HEAD (a link preview, a monitor) must not start a sync.
+    exposeHeadRoute: false,
     config: { access: 'public' },
     schema: {
       tags: ['push'],
