@@ -124,6 +124,8 @@ export function registerPushRoutes(app: App, ctx: AppContext): void {
     config: { access: 'public' },
     schema: {
       tags: ['push'],
+      // The secret in the path is the credential: no bearer token.
+      security: [],
       params: PushParams,
       response: withErrors({ 202: PushAccepted, 429: ErrorSchema }),
     },
