@@ -37,9 +37,25 @@ const NO_SECRET_HASH = Buffer.alloc(32);
 const newSecret = () => randomBytes(32).toString('base64url');
 const notFound = (id: string) => new LeadsyncError('CUSTOMER_NOT_FOUND', `No customer with id ${id}`);
 
-/** A request URL fit for the log: a push URL's secret is its credential, so it is left out. */
+/**
+ * A request URL fit for the log: a push URL's secret is its credential, so it is left out, also
+ * when the path was percent-encoded (`/%61pi/push/…` reaches the same route).
+ */
 export function redactPushSecret(url: string): string {
-  return url.replace(/(\/push\/[^/?#]+\/)[^/?#]+/i, '$1[secret]');
+  const cut = url.search(/[?#]/);
+  const path = cut === -1 ? url : url.slice(0, cut);
+  const segments = path.split('/');
+  const decoded = segments.map((segment) => {
+    try {
+      return decodeURIComponent(segment).toLowerCase();
+    } catch {
+      return segment;
+    }
+  });
+  for (let i = 1; i + 2 < segments.length; i++) {
+    if (decoded[i - 1] === 'api' && decoded[i] === 'push') segments[i + 2] = '[secret]';
+  }
+  return segments.join('/') + (cut === -1 ? '' : url.slice(cut));
 }
 
 /**

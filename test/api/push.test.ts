@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redactPushSecret } from '../../src/api/push.routes.js';
 import { serviceDb } from '../../src/db/service-database.js';
 import { listRuns } from '../../src/db/sync-runs.repository.js';
 import { createCustomerToken } from '../../src/service/admin-token.js';
@@ -223,5 +224,15 @@ describe('push URLs behind LEADSYNC_PUBLIC_URL', () => {
     expect(res.json().pushUrl).toMatch(
       new RegExp(`^https://leads\\.example\\.com/api/push/${id}/[A-Za-z0-9_-]{43}$`),
     );
+  });
+});
+
+describe('the request log', () => {
+  it('leaves a push URL’s secret out, as sent or percent-encoded, and other URLs as they are', () => {
+    expect(redactPushSecret('/api/push/c1/s3cr3t?x=1')).toBe('/api/push/c1/[secret]?x=1');
+    expect(redactPushSecret('/%61pi/%70ush/c1/s3cr3t')).toBe(
+      '/%61pi/%70ush/c1/s3cr3t'.replace('s3cr3t', '[secret]'),
+    );
+    expect(redactPushSecret('/api/customers/c1/push-url')).toBe('/api/customers/c1/push-url');
   });
 });
