@@ -25,6 +25,13 @@ import { runDialect, type ScenarioResult } from './scenarios.js';
 import { runService, type ServiceResult } from './service-scenario.js';
 import { startupOnce } from './sync-process.js';
 import { targetsTable } from './targets-table.js';
+import { pushSection } from './push-section.js';
+
+/** The push bench's section (bench/push-bench.ts) of the current file, kept under the new text. */
+async function keepingPushSection(text: string): Promise<string> {
+  const kept = existsSync(OUTPUT) ? pushSection(await readFile(OUTPUT, 'utf8')) : '';
+  return kept ? `${text.trimEnd()}\n\n${kept}\n` : text;
+}
 
 const PROFILE_DIR = path.join(DATA_DIR, 'prof');
 const OUTPUT = path.join(REPO_ROOT, 'docs', 'BENCHMARKS.md');
@@ -38,7 +45,7 @@ async function main(): Promise<number> {
   }
   if (opts.render) {
     const saved = JSON.parse(await readFile(opts.render, 'utf8')) as Report;
-    await writeFile(OUTPUT, markdown(saved));
+    await writeFile(OUTPUT, await keepingPushSection(markdown(saved)));
     console.error(`Wrote ${path.relative(REPO_ROOT, OUTPUT)} from ${opts.render}`);
     return 0;
   }
@@ -119,7 +126,7 @@ async function main(): Promise<number> {
   await saveResults(report);
   if (opts.write) {
     await mkdir(path.dirname(OUTPUT), { recursive: true });
-    await writeFile(OUTPUT, markdown(report));
+    await writeFile(OUTPUT, await keepingPushSection(markdown(report)));
     console.error(`Wrote ${path.relative(REPO_ROOT, OUTPUT)}`);
   }
   const wrongWrites =

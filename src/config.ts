@@ -22,6 +22,8 @@ const schema = z.object({
   GOOGLE_SHEETS_BASE_URL: z.url().default('https://docs.google.com'),
   /** GOOGLE_SHEETS_API_BASE_URL: the Sheets API v4. Default `https://sheets.googleapis.com`. */
   GOOGLE_SHEETS_API_BASE_URL: z.url().default('https://sheets.googleapis.com'),
+  /** GOOGLE_DRIVE_API_BASE_URL: the Drive API v3, asked for a sheet's revision before a download (service account only). Default `https://www.googleapis.com`. */
+  GOOGLE_DRIVE_API_BASE_URL: z.url().default('https://www.googleapis.com'),
   /** GOOGLE_APPLICATION_CREDENTIALS: service-account JSON key file for private sheets. Default none. */
   GOOGLE_APPLICATION_CREDENTIALS: z.string().optional(),
   /** LEADSYNC_ALLOW_HOSTS: comma-separated hosts exempt from the SSRF rules (development, tests). Default none. */
@@ -95,8 +97,8 @@ const schema = z.object({
   LEADSYNC_MAIL_EVERY_NTH_FAILURE: intFrom(5, 1),
   /** LEADSYNC_MAIL_QUIET_MINUTES: at most one mail per customer this often; the rest is grouped. Default 30. */
   LEADSYNC_MAIL_QUIET_MINUTES: intFrom(30),
-  /** LEADSYNC_PUBLIC_URL: the dashboard's address, for links in mails. Default `http://127.0.0.1:3000`. */
-  LEADSYNC_PUBLIC_URL: z.url().default('http://127.0.0.1:3000'),
+  /** LEADSYNC_PUBLIC_URL: the service's address as people and Google reach it, for links in mails (unset: `http://127.0.0.1:3000`) and push URLs (unset: the request's own origin). Default none. */
+  LEADSYNC_PUBLIC_URL: z.url().optional(),
   /** LEADSYNC_WEBHOOK_TIMEOUT_MS: a delivery that takes longer counts as failed. Default 10000. */
   LEADSYNC_WEBHOOK_TIMEOUT_MS: intFrom(10_000, 1),
   /** LEADSYNC_WEBHOOK_RETRY_BASE_MS: first retry delay of a delivery, doubled each retry. Default 30000. */
@@ -121,6 +123,8 @@ export interface Config {
   google: {
     exportBaseUrl: string;
     apiBaseUrl: string;
+    /** The Drive API v3 base; optional so literal configs stay short (default https://www.googleapis.com). */
+    driveApiBaseUrl?: string;
     credentialsFile: string | null;
   };
   /** Hosts exempt from the SSRF rules, lower-case. */
@@ -179,6 +183,8 @@ export interface ServiceConfig {
     validatePerMinute: number;
   };
   bodyLimitBytes: number;
+  /** LEADSYNC_PUBLIC_URL without a trailing slash; null: push URLs use the request's origin. */
+  publicUrl: string | null;
   /** Whole request (headers and body), and headers alone, before the connection is closed. */
   requestTimeoutMs: number;
   headersTimeoutMs: number;
@@ -199,6 +205,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     google: {
       exportBaseUrl: e.GOOGLE_SHEETS_BASE_URL.replace(/\/+$/, ''),
       apiBaseUrl: e.GOOGLE_SHEETS_API_BASE_URL.replace(/\/+$/, ''),
+      driveApiBaseUrl: e.GOOGLE_DRIVE_API_BASE_URL.replace(/\/+$/, ''),
       credentialsFile: e.GOOGLE_APPLICATION_CREDENTIALS ?? null,
     },
     allowHosts: e.LEADSYNC_ALLOW_HOSTS,
@@ -233,6 +240,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
         validatePerMinute: e.LEADSYNC_VALIDATE_RATE_PER_MINUTE,
       },
       bodyLimitBytes: e.LEADSYNC_BODY_LIMIT_BYTES,
+      publicUrl: e.LEADSYNC_PUBLIC_URL?.replace(/\/+$/, '') ?? null,
       requestTimeoutMs: e.LEADSYNC_REQUEST_TIMEOUT_MS,
       // Node refuses a headers timeout longer than the request timeout.
       headersTimeoutMs: Math.min(e.LEADSYNC_HEADERS_TIMEOUT_MS, e.LEADSYNC_REQUEST_TIMEOUT_MS),
@@ -243,7 +251,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       defaultRecipients: e.LEADSYNC_NOTIFY_EMAILS,
       mailEveryNthFailure: e.LEADSYNC_MAIL_EVERY_NTH_FAILURE,
       mailQuietMinutes: e.LEADSYNC_MAIL_QUIET_MINUTES,
-      publicUrl: e.LEADSYNC_PUBLIC_URL.replace(/\/+$/, ''),
+      publicUrl: (e.LEADSYNC_PUBLIC_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, ''),
       webhookTimeoutMs: e.LEADSYNC_WEBHOOK_TIMEOUT_MS,
       webhookRetryBaseMs: e.LEADSYNC_WEBHOOK_RETRY_BASE_MS,
       webhookRetryMaxMs: e.LEADSYNC_WEBHOOK_RETRY_MAX_MS,

@@ -135,6 +135,11 @@ export const ERROR_CODES = {
   // The HTTP service.
   UNAUTHORIZED: { status: 401, retryable: false, message: 'A valid bearer token is required' },
   NOT_FOUND: { status: 404, retryable: false, message: 'Not found' },
+  PUSH_URL_NOT_FOUND: {
+    status: 404,
+    retryable: false,
+    message: 'No such push URL (wrong, rotated or turned off)',
+  },
   PAYLOAD_TOO_LARGE: { status: 413, retryable: false, message: 'The request body is too large' },
   RATE_LIMITED: { status: 429, retryable: true, message: 'Too many requests; try again later' },
   WORKER_LOST: {

@@ -3,7 +3,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import fastifyStatic from '@fastify/static';
 import helmet from '@fastify/helmet';
-import Fastify from 'fastify';
+import Fastify, { type FastifyRequest } from 'fastify';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { serviceConfigOf } from '../config.js';
@@ -25,6 +25,7 @@ import { registerNotificationRoutes } from './notifications.routes.js';
 import { openApiInfo } from './openapi.js';
 import { RateLimiter } from './rate-limit.js';
 import { registerBodyParsers, requestValidationOptions } from './request-validation.js';
+import { redactPushSecret, registerPushRoutes } from './push.routes.js';
 import { registerRunRoutes } from './runs.routes.js';
 import { registerStatusRoutes } from './status.routes.js';
 import { registerValidateSheetRoute } from './validate-sheet.routes.js';
@@ -51,7 +52,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     validateLimiter: new RateLimiter(service.rateLimits.validatePerMinute, () => clock().getTime()),
   };
   const app: App = Fastify({
-    logger: deps.logger ?? false,
+    logger: deps.logger === true ? { serializers: { req: logRequest } } : (deps.logger ?? false),
     bodyLimit: service.bodyLimitBytes,
     // A client trickling its headers or body (one byte every few seconds) would otherwise hold
     // a connection open for ever; Node checks these every `connectionsCheckingInterval`.
@@ -93,6 +94,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerLeadRoutes(app, ctx);
   registerLeadExportRoute(app, ctx);
   registerCustomerRoutes(app, ctx);
+  registerPushRoutes(app, ctx);
   registerValidateSheetRoute(app, ctx);
   registerWebhookRoutes(app, ctx);
   registerNotificationRoutes(app, ctx);
@@ -101,6 +103,17 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     await registerDashboard(dashboard);
   });
   return app;
+}
+
+/** Fastify's own request fields, with a push URL's secret left out of `url`. */
+function logRequest(request: FastifyRequest) {
+  return {
+    method: request.method,
+    url: redactPushSecret(request.url),
+    host: request.host,
+    remoteAddress: request.ip,
+    remotePort: request.socket.remotePort,
+  };
 }
 
 /**

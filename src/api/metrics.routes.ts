@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { sumRunFigures } from '../db/run-totals.repository.js';
+import { sumRunFigures, sumSkips } from '../db/run-totals.repository.js';
 import { runStats } from '../db/sync-runs.repository.js';
 import { findStatusRow, listLastRunFigures } from '../db/sync-status.repository.js';
 import { LeadsyncError } from '../errors.js';
@@ -36,10 +36,11 @@ export function registerMetricsRoute(app: App, ctx: AppContext): void {
           throw new LeadsyncError('CUSTOMER_NOT_FOUND', `No customer with id ${customerId}`);
         }
       }
-      const [stats, totals, details] = await Promise.all([
+      const [stats, totals, details, skips] = await Promise.all([
         runStats(ctx.db, customerId),
         sumRunFigures(ctx.db, customerId),
         listLastRunFigures(ctx.db, customerId),
+        sumSkips(ctx.db, customerId),
       ]);
       const finished = stats.total - stats.running;
       const successes = stats.byOutcome.success + stats.byOutcome.unchanged;
@@ -75,6 +76,7 @@ export function registerMetricsRoute(app: App, ctx: AppContext): void {
         avgDurationMs: stats.avgDurationMs,
         p95DurationMs: stats.p95DurationMs,
         ...totals,
+        ...skips,
       };
     },
   );

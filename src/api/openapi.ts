@@ -19,6 +19,10 @@ export function openApiInfo(): SwaggerOptions {
         { name: 'runs', description: 'Run history and approvals' },
         { name: 'leads', description: 'The synced leads' },
         { name: 'customers', description: 'Customers and their sheets' },
+        {
+          name: 'push',
+          description: 'Push URLs: the sheet says it changed (the push URL itself needs no token)',
+        },
         { name: 'health', description: 'Probes and metrics (no token)' },
         { name: 'webhooks', description: 'Webhooks and their deliveries (admin token)' },
         { name: 'notifications', description: 'Recent events people act on, with unread state' },

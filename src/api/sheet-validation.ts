@@ -47,6 +47,8 @@ export async function validateSheet(
 ): Promise<SheetCheck> {
   const checked = checkSheetLink(sheetUrl, config);
   const body = await sourceFor(checked.link).open();
+  // Only a conditional request (which this is not) can be answered 304.
+  if (body.kind === 'not_modified') throw new LeadsyncError('INTERNAL', 'The source answered 304 unasked');
   const records =
     body.kind === 'rows'
       ? body.rows

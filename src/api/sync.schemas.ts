@@ -134,5 +134,10 @@ export const MetricsSchema = Type.Object({
   rowsDeleted: Type.Integer(),
   errors: Type.Integer(),
   retries: Type.Integer(),
+  /** Runs that ended `unchanged` without a download (Drive revision or HTTP 304), and what that saved. */
+  skippedByRevision: Type.Integer(),
+  skippedByNotModified: Type.Integer(),
+  googleRequestsSaved: Type.Integer(),
+  bytesSaved: Type.Integer(),
 });
 export type SyncMetricsView = Static<typeof MetricsSchema>;

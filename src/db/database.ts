@@ -20,7 +20,7 @@ type Flag = number;
 export type SourceKind = 'google_export' | 'google_api' | 'csv_url' | 'file';
 export type DateOrder = 'DMY' | 'MDY';
 export type RunOutcome = 'success' | 'unchanged' | 'failed' | 'needs_review' | 'cancelled';
-export type RunTrigger = 'schedule' | 'manual' | 'cli' | 'approval' | 'create' | 'retry';
+export type RunTrigger = 'schedule' | 'manual' | 'cli' | 'approval' | 'create' | 'retry' | 'push';
 export type SyncPhase = 'queued' | 'fetching' | 'parsing' | 'diffing' | 'applying' | 'finishing';
 export type LeadOrigin = 'sheet' | 'manual';
 
@@ -114,6 +114,19 @@ export interface LeadSyncStatesTable {
   nextRunAt: Timestamp | null;
   /** A run was asked for (manual trigger, approval); the worker picks it up before schedules. */
   pendingTrigger: RunTrigger | null;
+  /**
+   * JSON SourceVersion (src/sync/source-version.ts): the Drive revision or the ETag and
+   * Last-Modified the last successful run saw, and the source and mapping options they hold for.
+   */
+  lastSourceVersion: JsonText | null;
+  /** Runs that ended `unchanged` on an unchanged Drive revision, without a download. */
+  revisionSkips: Generated<number>;
+  /** Runs that ended `unchanged` on a 304 answer to a conditional request. */
+  notModifiedSkips: Generated<number>;
+  /** Google requests those skips did not make (net of the revision checks). */
+  googleRequestsSaved: Generated<number>;
+  /** Bytes those skips did not download (the last body's size each time). */
+  bytesSaved: Generated<number>;
   updatedAt: Timestamp;
 }
 

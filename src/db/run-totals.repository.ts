@@ -34,3 +34,30 @@ export async function sumRunFigures(db: Kysely<Database>, customerId?: string): 
     retries: Number(row.retries),
   };
 }
+
+export interface SkipTotals {
+  skippedByRevision: number;
+  skippedByNotModified: number;
+  googleRequestsSaved: number;
+  bytesSaved: number;
+}
+
+/** Runs skipped without a download and what they saved, for one customer (or all): the state's counters. */
+export async function sumSkips(db: Kysely<Database>, customerId?: string): Promise<SkipTotals> {
+  let query = db.selectFrom('lead_sync_states');
+  if (customerId !== undefined) query = query.where('customerId', '=', customerId);
+  const row = await query
+    .select((eb) => [
+      eb.fn.coalesce(eb.fn.sum<number>('revisionSkips'), eb.lit(0)).as('skippedByRevision'),
+      eb.fn.coalesce(eb.fn.sum<number>('notModifiedSkips'), eb.lit(0)).as('skippedByNotModified'),
+      eb.fn.coalesce(eb.fn.sum<number>('googleRequestsSaved'), eb.lit(0)).as('googleRequestsSaved'),
+      eb.fn.coalesce(eb.fn.sum<number>('bytesSaved'), eb.lit(0)).as('bytesSaved'),
+    ])
+    .executeTakeFirstOrThrow();
+  return {
+    skippedByRevision: Number(row.skippedByRevision),
+    skippedByNotModified: Number(row.skippedByNotModified),
+    googleRequestsSaved: Number(row.googleRequestsSaved),
+    bytesSaved: Number(row.bytesSaved),
+  };
+}

@@ -42,13 +42,20 @@ export async function claimDueCustomers(
       eb.or([
         eb('pendingTrigger', 'is not', null),
         eb('claimedTrigger', 'is not', null),
+        eb('pushRunAt', '<=', at),
         eb('nextRunAt', '<=', at),
       ]),
     )
     .orderBy((eb) =>
       eb
         .case()
-        .when(eb.or([eb('pendingTrigger', 'is not', null), eb('claimedTrigger', 'is not', null)]))
+        .when(
+          eb.or([
+            eb('pendingTrigger', 'is not', null),
+            eb('claimedTrigger', 'is not', null),
+            eb('pushRunAt', '<=', at),
+          ]),
+        )
         .then(0)
         .else(1)
         .end(),
@@ -58,14 +65,24 @@ export async function claimDueCustomers(
   if (traitsOf(db).supportsSkipLocked) due = due.forUpdate().skipLocked();
   const rows = await sdb
     .updateTable('lead_sync_states')
-    .set((eb) => ({
-      leaseOwner: owner,
-      leaseExpiresAt: new Date(options.now.getTime() + options.leaseMs).toISOString(),
-      // A leftover claimedTrigger is a crashed worker's: its run never finished, so it is served again.
-      claimedTrigger: eb.fn.coalesce('pendingTrigger', 'claimedTrigger'),
-      pendingTrigger: null,
-      updatedAt: at,
-    }))
+    .set((eb) => {
+      const pushDue = eb('pushRunAt', '<=', at);
+      return {
+        leaseOwner: owner,
+        leaseExpiresAt: new Date(options.now.getTime() + options.leaseMs).toISOString(),
+        // A leftover claimedTrigger is a crashed worker's: its run never finished, so it is served
+        // again. A due push is served by whatever run this is (it reads the sheet as it is now);
+        // clearing it here is what lets pushes during the run queue one follow-up, no more.
+        claimedTrigger: eb.fn.coalesce(
+          'pendingTrigger',
+          'claimedTrigger',
+          eb.case().when(pushDue).then(eb.val<RunTrigger>('push')).end(),
+        ),
+        pendingTrigger: null,
+        pushRunAt: eb.case().when(pushDue).then(eb.val<string | null>(null)).else(eb.ref('pushRunAt')).end(),
+        updatedAt: at,
+      };
+    })
     .where('customerId', 'in', due)
     // Checked again on the row itself: on PostgreSQL a row we waited for may have changed.
     .where('isPaused', '=', 0)

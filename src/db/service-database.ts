@@ -14,9 +14,26 @@ export interface ApiTokensTable {
   createdAt: ColumnType<string, string, string>;
 }
 
+/** A customer's push URL (migration 0010): the secret is kept as its SHA-256 only. */
+export interface PushUrlsTable {
+  customerId: string;
+  /** SHA-256 (hex) of the secret in the URL. */
+  secretHash: string;
+  /** A burst of pushes becomes one run this many seconds after its first push. */
+  debounceSeconds: number;
+  createdAt: ColumnType<string, string, string>;
+  lastPushAt: ColumnType<string, string, string> | null;
+  pushCount: ColumnType<number, number | undefined, number>;
+}
+
 export interface ServiceDatabase extends Omit<Database, 'lead_sync_states'> {
-  lead_sync_states: LeadSyncStatesTable & { claimedTrigger: RunTrigger | null };
+  lead_sync_states: LeadSyncStatesTable & {
+    claimedTrigger: RunTrigger | null;
+    /** A pushed run is due at this time (migration 0010); null: no push waiting. */
+    pushRunAt: ColumnType<string, string, string> | null;
+  };
   api_tokens: ApiTokensTable;
+  push_urls: PushUrlsTable;
 }
 
 export type ApiTokenRow = Selectable<ApiTokensTable>;

@@ -44,14 +44,22 @@ export interface SyncState {
   leaseExpiresAt: string | null;
   nextRunAt: string | null;
   pendingTrigger: RunTrigger | null;
+  /** JSON of sync/source-version.ts's SourceVersion, as the last successful run left it. */
+  lastSourceVersion: string | null;
+  revisionSkips: number;
+  notModifiedSkips: number;
+  googleRequestsSaved: number;
+  bytesSaved: number;
   updatedAt: string;
 }
 
 type TimestampKey = 'lastSyncAt' | 'lastSuccessAt' | 'nextRunAt';
+/** Only ever added to, by countSkip. */
+type CounterKey = 'revisionSkips' | 'notModifiedSkips' | 'googleRequestsSaved' | 'bytesSaved';
 
 /** What updateSyncState may change: everything but the key, updatedAt and the lease (see sync-leases.repository.ts). */
 export type SyncStatePatch = Partial<
-  Omit<SyncState, 'customerId' | 'updatedAt' | 'leaseOwner' | 'leaseExpiresAt' | TimestampKey> &
+  Omit<SyncState, 'customerId' | 'updatedAt' | 'leaseOwner' | 'leaseExpiresAt' | TimestampKey | CounterKey> &
     Record<TimestampKey, string | Date | null>
 >;
 
@@ -96,6 +104,25 @@ export async function updateSyncState(
     .where('customerId', '=', customerId)
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
+}
+
+/** Counts a run that ended `unchanged` without a download, and what it saved (one UPDATE, no read). */
+export async function countSkip(
+  db: Kysely<Database>,
+  customerId: string,
+  skip: { reason: 'revision' | 'not_modified'; requestsSaved: number; bytesSaved: number },
+): Promise<void> {
+  await db
+    .updateTable('lead_sync_states')
+    .set((eb) => ({
+      ...(skip.reason === 'revision'
+        ? { revisionSkips: eb('revisionSkips', '+', 1) }
+        : { notModifiedSkips: eb('notModifiedSkips', '+', 1) }),
+      googleRequestsSaved: eb('googleRequestsSaved', '+', skip.requestsSaved),
+      bytesSaved: eb('bytesSaved', '+', skip.bytesSaved),
+    }))
+    .where('customerId', '=', customerId)
+    .execute();
 }
 
 /** The running sync's progress, for other processes to show. Percent is clamped to an integer 0-100. */
@@ -144,6 +171,7 @@ const PLAIN_KEYS = [
   'lastBodyBytes',
   'rowCount',
   'pendingTrigger',
+  'lastSourceVersion',
 ] as const satisfies readonly (keyof SyncStatePatch)[];
 
 function toColumns(patch: SyncStatePatch): Updateable<LeadSyncStatesTable> {

@@ -50,6 +50,23 @@ export class ServiceMetrics {
     registers: [this.registry],
   });
 
+  readonly runsSkipped = new Counter({
+    name: 'leadsync_runs_skipped_total',
+    help: 'Runs that ended unchanged without a download: an unchanged Drive revision, or a 304',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly googleRequestsSaved = new Counter({
+    name: 'leadsync_google_requests_saved_total',
+    help: 'Google requests those skipped runs did not make (net of the revision checks)',
+    registers: [this.registry],
+  });
+  readonly bytesSaved = new Counter({
+    name: 'leadsync_download_bytes_saved_total',
+    help: 'Bytes those skipped runs did not download (the last body size each time)',
+    registers: [this.registry],
+  });
+
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics ?? true)
       collectDefaultMetrics({ register: this.registry, prefix: 'leadsync_' });
@@ -64,5 +81,13 @@ export class ServiceMetrics {
     this.rows.inc({ kind: 'deleted' }, run.rowsDeleted);
     this.retries.inc(run.retryCount);
     if (run.outcome === 'failed') this.failures.inc({ code: run.error?.code ?? 'INTERNAL' });
+    const skipped = run.details?.skipped;
+    if (run.outcome === 'unchanged' && (skipped === 'revision' || skipped === 'not_modified')) {
+      this.runsSkipped.inc({ reason: skipped });
+      this.googleRequestsSaved.inc(numberOr0(run.details?.googleRequestsSaved));
+      this.bytesSaved.inc(numberOr0(run.details?.bytesSaved));
+    }
   }
 }
+
+const numberOr0 = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : 0);

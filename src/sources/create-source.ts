@@ -2,7 +2,7 @@ import type { LookupFunction } from 'node:net';
 import type { Config } from '../config.js';
 import { CsvUrlSource } from './csv-url.source.js';
 import { FileSource } from './file.source.js';
-import { GoogleApiSource } from './google-api.source.js';
+import { DEFAULT_DRIVE_API_BASE_URL, GoogleApiSource } from './google-api.source.js';
 import { GoogleExportSource } from './google-export.source.js';
 import { createServiceAccountAuth, type ServiceAccountAuth } from './service-account-auth.js';
 import { sourceKindOf } from './sheet-link.js';
@@ -38,7 +38,13 @@ export function createSource(link: SheetLink, config: Config, deps: SourceDeps =
   const guard = (trustGoogle: boolean) =>
     createUrlGuard({
       allowHosts: config.allowHosts,
-      trustedOrigins: trustGoogle ? [config.google.exportBaseUrl, config.google.apiBaseUrl] : [],
+      trustedOrigins: trustGoogle
+        ? [
+            config.google.exportBaseUrl,
+            config.google.apiBaseUrl,
+            config.google.driveApiBaseUrl ?? DEFAULT_DRIVE_API_BASE_URL,
+          ]
+        : [],
       ...(deps.lookup ? { lookup: deps.lookup } : {}),
     });
 
@@ -56,6 +62,7 @@ export function createSource(link: SheetLink, config: Config, deps: SourceDeps =
           });
         return new GoogleApiSource(link, {
           apiBaseUrl: config.google.apiBaseUrl,
+          driveApiBaseUrl: config.google.driveApiBaseUrl ?? DEFAULT_DRIVE_API_BASE_URL,
           auth,
           guard: guard(true),
           limits: { maxRowChars: config.sheet.maxRowChars },

@@ -47,6 +47,7 @@ export class CsvUrlSource implements SheetSource {
       deadlineMs: this.options.deadlineMs ?? DEFAULT_DEADLINE_MS,
       minBytesPerSecond: this.options.minBytesPerSecond ?? DEFAULT_MIN_BYTES_PER_SECOND,
       signal: options.signal,
+      ifChanged: options.ifChanged,
       ...(this.options.now ? { now: this.options.now } : {}),
     });
   }

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { LeadsyncError } from '../errors.js';
 import { limitBytes, peekBody, tooLarge } from './body-stream.js';
 import { ACCEPT_ENCODING, contentEncodingOf, gunzipBody, type ContentEncoding } from './content-encoding.js';
@@ -5,7 +6,7 @@ import { startDeadline, untilDone } from './download-deadline.js';
 import { detectHtml, errorForStatus, htmlError, isSignInUrl, type Endpoint } from './google-errors.js';
 import { httpGet } from './http-get.js';
 import type { UrlGuard } from './ssrf.js';
-import type { SheetBody } from './types.js';
+import type { SheetBody, Validators } from './types.js';
 
 /** Bytes looked at before handing the body over: enough for a doctype and a sign-in page's head. */
 const SNIFF_BYTES = 4096;
@@ -23,6 +24,8 @@ export interface FetchCsvOptions {
   /** The request named a tab (so a 400 from the export means "no such tab"). */
   gidRequested?: boolean;
   signal?: AbortSignal | undefined;
+  /** Sent as If-None-Match / If-Modified-Since; a 304 then answers `not_modified`. */
+  ifChanged?: Validators | undefined;
   now?: () => number;
 }
 
@@ -33,13 +36,20 @@ export interface FetchCsvOptions {
  * are refused), and a 200 that is a web page is SHEET_NOT_CSV or SHEET_NOT_PUBLIC. The whole
  * download runs against a deadline. Never falls back to another URL or tab.
  */
-export async function fetchCsv(url: URL, options: FetchCsvOptions): Promise<SheetBody & { kind: 'csv' }> {
+export async function fetchCsv(
+  url: URL,
+  options: FetchCsvOptions,
+): Promise<Extract<SheetBody, { kind: 'csv' | 'not_modified' }>> {
   const { guard, endpoint } = options;
   guard.check(url);
   const deadline = startDeadline(options.deadlineMs, url.host, options.signal);
   try {
     const res = await httpGet(url, {
-      headers: { accept: 'text/csv, text/plain;q=0.9, */*;q=0.1', 'accept-encoding': ACCEPT_ENCODING },
+      headers: {
+        accept: 'text/csv, text/plain;q=0.9, */*;q=0.1',
+        'accept-encoding': ACCEPT_ENCODING,
+        ...conditionalHeaders(options.ifChanged),
+      },
       timeoutMs: options.timeoutMs,
       minBytesPerSecond: options.minBytesPerSecond,
       signal: deadline.signal,
@@ -51,6 +61,11 @@ export async function fetchCsv(url: URL, options: FetchCsvOptions): Promise<Shee
         guard.check(target);
       },
     });
+    if (res.status === 304 && options.ifChanged) {
+      res.discard();
+      deadline.clear();
+      return { kind: 'not_modified' };
+    }
     const failure = errorForStatus(res.status, res.headers, {
       endpoint,
       gidRequested: options.gidRequested ?? false,
@@ -97,9 +112,26 @@ export async function fetchCsv(url: URL, options: FetchCsvOptions): Promise<Shee
         },
         totalBytes,
       },
+      validators: validatorsOf(res.headers),
     };
   } catch (error) {
     deadline.clear();
     throw error;
   }
+}
+
+function conditionalHeaders(validators: Validators | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (validators?.etag) headers['if-none-match'] = validators.etag;
+  if (validators?.lastModified) headers['if-modified-since'] = validators.lastModified;
+  return headers;
+}
+
+/** A weak or strong ETag as sent, and Last-Modified when it is a date. */
+function validatorsOf(headers: IncomingHttpHeaders): Validators {
+  const etag = typeof headers.etag === 'string' && headers.etag !== '' ? headers.etag : null;
+  const modified = headers['last-modified'];
+  const lastModified =
+    typeof modified === 'string' && Number.isFinite(Date.parse(modified)) ? modified : null;
+  return { etag, lastModified };
 }

@@ -15,6 +15,8 @@ export type GoogleApiLink = Extract<SheetLink, { kind: 'google' }>;
 export interface GoogleApiOptions {
   /** config.google.apiBaseUrl (default https://sheets.googleapis.com), trusted by the guard. */
   apiBaseUrl: string;
+  /** config.google.driveApiBaseUrl (default https://www.googleapis.com), trusted by the guard. */
+  driveApiBaseUrl?: string;
   auth: ServiceAccountAuth;
   /** Checks redirects (the API does not redirect; if it ever does, the rules still hold). */
   guard: UrlGuard;
@@ -35,6 +37,8 @@ const metadataSchema = z.object({
   sheets: z.array(z.object({ properties: z.object({ sheetId: z.number(), title: z.string() }) })).default([]),
 });
 const valuesSchema = z.object({ values: z.array(z.array(z.unknown())).default([]) });
+const revisionSchema = z.object({ version: z.string().min(1), modifiedTime: z.string().optional() });
+export const DEFAULT_DRIVE_API_BASE_URL = 'https://www.googleapis.com';
 /** Rows handed over per batch, so the engine can report progress while it parses. */
 const ROWS_PER_BATCH = 1000;
 
@@ -69,6 +73,19 @@ export class GoogleApiSource implements SheetSource {
     } finally {
       deadline.clear();
     }
+  }
+
+  /**
+   * The spreadsheet's Drive `version` (it goes up on every change to any tab) and
+   * `modifiedTime`: one small request instead of the two that download the tab. The revision is
+   * the file's, so an edit in another tab also counts as a change, which only costs a download.
+   */
+  async revision(options: { signal?: AbortSignal } = {}): Promise<string> {
+    const base = (this.options.driveApiBaseUrl ?? DEFAULT_DRIVE_API_BASE_URL).replace(/\/+$/, '');
+    const url = `${base}/drive/v3/files/${encodeURIComponent(this.link.spreadsheetId)}?fields=version%2CmodifiedTime&supportsAllDrives=true`;
+    const parsed = revisionSchema.safeParse(await this.getJson(url, options.signal));
+    if (!parsed.success) throw unexpected('file metadata', parsed.error);
+    return `${parsed.data.version}@${parsed.data.modifiedTime ?? ''}`;
   }
 
   private async read(signal: AbortSignal): Promise<SheetBody> {

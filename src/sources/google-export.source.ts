@@ -68,6 +68,7 @@ export class GoogleExportSource implements SheetSource {
       minBytesPerSecond: this.options.minBytesPerSecond ?? DEFAULT_MIN_BYTES_PER_SECOND,
       gidRequested: this.link.gid !== null,
       signal: options.signal,
+      ifChanged: options.ifChanged,
       ...(this.options.now ? { now: this.options.now } : {}),
     });
   }

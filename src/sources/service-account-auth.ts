@@ -21,6 +21,10 @@ const keySchema = z.object({
 export type ServiceAccountKey = z.infer<typeof keySchema>;
 
 export const SHEETS_READONLY_SCOPE = 'https://www.googleapis.com/auth/spreadsheets.readonly';
+/** Lets the Drive API answer files.get (a sheet's revision) and nothing else: no file contents. */
+export const DRIVE_METADATA_SCOPE = 'https://www.googleapis.com/auth/drive.metadata.readonly';
+/** What every token asks for (space-separated, as OAuth wants). */
+export const TOKEN_SCOPES = `${SHEETS_READONLY_SCOPE} ${DRIVE_METADATA_SCOPE}`;
 const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 const ASSERTION_LIFETIME_S = 3600;
 /** A cached token is renewed this long before it expires, so no request starts with a dying token. */
@@ -118,7 +122,7 @@ async function exchange(key: ServiceAccountKey, now: () => number, deps: Service
   let assertion: string;
   try {
     const privateKey = await importPKCS8(key.private_key, 'RS256');
-    assertion = await new SignJWT({ scope: SHEETS_READONLY_SCOPE })
+    assertion = await new SignJWT({ scope: TOKEN_SCOPES })
       .setProtectedHeader({
         alg: 'RS256',
         typ: 'JWT',

@@ -28,8 +28,21 @@ export type SheetBody =
        * it. Live getters; absent for sources that do not download (files).
        */
       transfer?: DownloadTransfer;
+      /** The answer's ETag and Last-Modified, for the next run's conditional request. */
+      validators?: Validators;
     }
-  | { kind: 'rows'; rows: AsyncIterable<string[][]> };
+  | { kind: 'rows'; rows: AsyncIterable<string[][]> }
+  /** A conditional request (`OpenOptions.ifChanged`) answered 304: the sheet is as it was. */
+  | { kind: 'not_modified' };
+
+/** A body that is there to read (not a 304). */
+export type DownloadedBody = Exclude<SheetBody, { kind: 'not_modified' }>;
+
+/** What an HTTP answer said about its version; either may be absent. */
+export interface Validators {
+  etag: string | null;
+  lastModified: string | null;
+}
 
 export interface DownloadTransfer {
   /** Bytes received so far, as sent (compressed or not). */
@@ -40,6 +53,11 @@ export interface DownloadTransfer {
 
 export interface OpenOptions {
   signal?: AbortSignal;
+  /**
+   * The previous answer's validators: sent as If-None-Match / If-Modified-Since, and a 304 opens
+   * as `not_modified`. Only the HTTP CSV sources use them.
+   */
+  ifChanged?: Validators;
 }
 
 export interface SheetSource {
@@ -53,4 +71,10 @@ export interface SheetSource {
    * Sources do not retry: the engine retries a whole attempt (see sources/backoff.ts).
    */
   open(options?: OpenOptions): Promise<SheetBody>;
+  /**
+   * The sheet's revision, one cheap request (Drive `files.get`, service account only): equal
+   * revisions mean an unchanged sheet. Absent for sources that have none; rejects on any failure
+   * (the engine then downloads as usual).
+   */
+  revision?(options?: { signal?: AbortSignal }): Promise<string>;
 }

@@ -3,7 +3,7 @@ import { open, unlink, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LeadsyncError } from '../errors.js';
-import type { SheetBody } from '../sources/types.js';
+import type { DownloadedBody, Validators } from '../sources/types.js';
 
 /** Bodies up to this size stay in memory; larger ones go to a temporary file. */
 const MEMORY_LIMIT = 4 * 1024 * 1024;
@@ -27,6 +27,8 @@ export interface SpooledBody {
   /** SHA-1 (hex) of the raw bytes (CSV) or of the rows' JSON (Sheets API). */
   hash: string;
   bytes: number;
+  /** The answer's ETag / Last-Modified (HTTP CSV sources), for the next conditional request. */
+  validators: Validators | null;
   /** The CSV bytes again, from the start, reporting how many were handed on. */
   chunks(onBytes?: (bytes: number) => void): AsyncIterable<Uint8Array>;
   /** The Sheets API rows again. */
@@ -41,7 +43,7 @@ export interface SpoolOptions {
   signal?: AbortSignal;
 }
 
-export async function spoolBody(body: SheetBody, options: SpoolOptions): Promise<SpooledBody> {
+export async function spoolBody(body: DownloadedBody, options: SpoolOptions): Promise<SpooledBody> {
   const hash = createHash('sha1');
   let bytes = 0;
   const count = (n: number) => {
@@ -63,6 +65,7 @@ export async function spoolBody(body: SheetBody, options: SpoolOptions): Promise
       kind: 'rows',
       hash: hash.digest('hex'),
       bytes,
+      validators: null,
       chunks: () => none(),
       async *rows() {
         yield* pages;
@@ -100,6 +103,7 @@ export async function spoolBody(body: SheetBody, options: SpoolOptions): Promise
     kind: 'csv',
     hash: hash.digest('hex'),
     bytes: total,
+    validators: body.validators ?? null,
     async *chunks(onBytes) {
       let done = 0;
       if (spooled === null) {

@@ -1,7 +1,7 @@
 import { toLeadsyncError } from '../errors.js';
 import { retryDelayMs, shouldRetry } from '../sources/backoff.js';
 import { downloadFraction } from '../sources/download-progress.js';
-import type { SheetSource } from '../sources/types.js';
+import type { SheetSource, Validators } from '../sources/types.js';
 import { spoolBody, type SpooledBody } from './body-spool.js';
 import type { SyncDeps } from './engine.js';
 import type { ProgressTracker } from './progress.js';
@@ -15,19 +15,31 @@ export interface DownloadInput {
   signal?: AbortSignal;
   /** Called before each retry (the run counts them, also when it fails in the end). */
   onRetry?: () => void;
+  /** The last successful run's ETag / Last-Modified: asked for conditionally, a 304 is `not_modified`. */
+  ifChanged?: Validators;
 }
+
+/** The source answered 304 to a conditional request: nothing was downloaded. */
+export const NOT_MODIFIED = Symbol('not modified');
 
 /**
  * Downloads the sheet whole, retrying transient failures (a 5xx, a 429, a body cut off) with
  * backoff. A failure mid-body discards what came; each attempt starts over.
  */
-export async function downloadBody(deps: SyncDeps, input: DownloadInput): Promise<SpooledBody> {
+export async function downloadBody(
+  deps: SyncDeps,
+  input: DownloadInput,
+): Promise<SpooledBody | typeof NOT_MODIFIED> {
   const { config } = deps;
   const { progress, signal } = input;
   for (let retries = 0; ; retries++) {
     try {
       progress.update('fetching', 0, `Downloading from ${input.source.describe()}`);
-      const opened = await input.source.open({ signal });
+      const opened = await input.source.open({
+        signal,
+        ...(input.ifChanged ? { ifChanged: input.ifChanged } : {}),
+      });
+      if (opened.kind === 'not_modified') return NOT_MODIFIED;
       const body = await spoolBody(opened, {
         maxBytes: config.fetch.maxBytes,
         signal,

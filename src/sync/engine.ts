@@ -15,11 +15,23 @@ import { isMassDelete, massDeleteMessage, type MassDeleteInput } from './diff.js
 import { ProgressPersister } from './progress-persister.js';
 import { ProgressTracker, type ProgressListener } from './progress.js';
 import { readChanges, type ReadChangesResult } from './read-changes.js';
-import { downloadBody } from './download.js';
+import type { Validators } from '../sources/types.js';
+import { downloadBody, NOT_MODIFIED } from './download.js';
 import type { SpooledBody } from './body-spool.js';
 import { inputFingerprint } from './input-fingerprint.js';
 import { writeInTransaction } from './write-changes.js';
 import { NO_FIGURES, recordEnding, type RunFigures } from './record-outcome.js';
+import { figuresOf, skippedFigures, unchangedFigures } from './run-figures.js';
+import {
+  isSameRevision,
+  parseSourceVersion,
+  readRevision,
+  requestsSaved,
+  sourceVersionKey,
+  validatorsFor,
+  type SkipReason,
+  type SourceVersion,
+} from './source-version.js';
 
 /** How many of a held run's deletes are named on the run, for a person to check before approving. */
 const HELD_SAMPLE = 25;
@@ -95,6 +107,10 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
   let read: ReadChangesResult | null = null;
   let retries = 0;
   let fingerprint = '';
+  // Only a state that remembers a successful body can be compared with (lastBodyHash).
+  const previousVersion = state?.lastBodyHash ? parseSourceVersion(state.lastSourceVersion) : null;
+  let version: SourceVersion | null = null;
+  let skip: { reason: SkipReason; requestsSaved: number; bytesSaved: number } | undefined;
   const end = async (
     outcome: Parameters<typeof recordEnding>[1]['outcome'],
     figures: RunFigures,
@@ -112,25 +128,73 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
       progress: progress.value,
       ...(outcome === 'success' || outcome === 'unchanged'
         ? {
-            success: {
-              bodyHash: fingerprint,
-              bodyBytes: body!.bytes,
-              headers: read ? (read.mapping?.header.names ?? []) : lastHeaders(state),
-              rowCount: read ? read.stats.leads : (state?.rowCount ?? 0),
-            },
+            success: skip
+              ? // Nothing was downloaded: what the last success remembered still holds.
+                {
+                  bodyHash: state?.lastBodyHash ?? '',
+                  bodyBytes: state?.lastBodyBytes ?? 0,
+                  headers: lastHeaders(state),
+                  rowCount: state?.rowCount ?? 0,
+                  sourceVersion: previousVersion,
+                }
+              : {
+                  bodyHash: fingerprint,
+                  bodyBytes: body!.bytes,
+                  headers: read ? (read.mapping?.header.names ?? []) : lastHeaders(state),
+                  rowCount: read ? read.stats.leads : (state?.rowCount ?? 0),
+                  sourceVersion: version,
+                },
           }
         : {}),
+      ...(skip ? { skip } : {}),
     });
+  /** Ends the run `unchanged` without a download, when there is a last good run to stand for it. */
+  const endSkipped = async (reason: SkipReason, kind: SheetSource['kind']) => {
+    const lastGood = await findLastGoodRun(db, customer.id);
+    if (!state || !lastGood) return null;
+    skip = { reason, requestsSaved: requestsSaved(kind, reason), bytesSaved: state.lastBodyBytes ?? 0 };
+    await persister.flushAndStop();
+    progress.complete(
+      reason === 'revision'
+        ? 'No changes: the sheet’s revision is the one the last sync read'
+        : 'No changes: the server says the sheet was not modified since the last sync',
+    );
+    return end('unchanged', skippedFigures(lastGood, skip, retries), null);
+  };
 
   try {
     const source = (deps.sourceFor ?? ((c) => sourceForCustomer(c, config)))(customer);
-    body = await downloadBody(deps, {
-      source,
-      progress,
-      previousBytes: state?.lastBodyBytes ?? null,
-      signal: request.signal,
-      onRetry: () => retries++,
-    });
+    const versionKey = sourceVersionKey(source, customer.sheetUrl, options);
+    if (source.revision) progress.update('fetching', 0, 'Asking Google whether the sheet changed');
+    const revision = await readRevision(source, request.signal);
+    if (isSameRevision(previousVersion, versionKey, revision)) {
+      const skipped = await endSkipped('revision', source.kind);
+      if (skipped) return skipped;
+    }
+    const download = (ifChanged: Validators | undefined) =>
+      downloadBody(deps, {
+        source,
+        progress,
+        previousBytes: state?.lastBodyBytes ?? null,
+        signal: request.signal,
+        onRetry: () => retries++,
+        ...(ifChanged ? { ifChanged } : {}),
+      });
+    let downloaded = await download(validatorsFor(previousVersion, versionKey));
+    if (downloaded === NOT_MODIFIED) {
+      const skipped = await endSkipped('not_modified', source.kind);
+      if (skipped) return skipped;
+      // No run left to stand for the sheet (history pruned): read it after all.
+      downloaded = await download(undefined);
+      if (downloaded === NOT_MODIFIED) throw new LeadsyncError('INTERNAL', '304 to a plain request');
+    }
+    body = downloaded;
+    version = {
+      key: versionKey,
+      revision,
+      etag: body.validators?.etag ?? null,
+      lastModified: body.validators?.lastModified ?? null,
+    };
     fingerprint = inputFingerprint(body.hash, options);
     const lastGood = state?.lastBodyHash === fingerprint ? await findLastGoodRun(db, customer.id) : undefined;
     if (state && lastGood) {
@@ -221,55 +285,6 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
     await stage?.dispose();
     await body?.dispose();
   }
-}
-
-function figuresOf(
-  read: ReadChangesResult,
-  body: SpooledBody,
-  retries: number,
-  fingerprint: string,
-): RunFigures {
-  return {
-    rowsProcessed: read.stats.leads,
-    rowsInserted: read.inserts,
-    rowsUpdated: read.updates + read.restores,
-    rowsDeleted: read.deleteKeys.length,
-    rowsUnchanged: read.unchanged,
-    duplicateKeys: read.stats.duplicateCount,
-    retryCount: retries,
-    bytes: body.bytes,
-    checksum: read.checksum,
-    headerRow: read.mapping?.header.sheetRow ?? null,
-    pendingDeletes: null,
-    details: {
-      restored: read.restores,
-      blankRows: read.stats.blankRows,
-      identity: read.mapping?.identity ?? null,
-      headers: read.mapping?.header.names ?? [],
-      duplicates: read.stats.duplicates,
-      fingerprint,
-    },
-  };
-}
-
-/** An identical body: the last good run's figures stand, nothing was parsed or written. */
-function unchangedFigures(
-  last: SyncRun,
-  body: SpooledBody,
-  retries: number,
-  fingerprint: string,
-): RunFigures {
-  return {
-    ...NO_FIGURES,
-    rowsProcessed: last.rowsProcessed,
-    rowsUnchanged: last.rowsProcessed,
-    duplicateKeys: last.duplicateKeys,
-    retryCount: retries,
-    bytes: body.bytes,
-    checksum: last.checksum,
-    headerRow: last.headerRow,
-    details: { ...last.details, restored: 0, identicalBody: true, fingerprint },
-  };
 }
 
 function lastHeaders(state: SyncState | undefined): string[] {

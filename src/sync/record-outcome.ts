@@ -2,11 +2,12 @@ import type { Kysely } from 'kysely';
 import type { Database, RunOutcome } from '../db/database.js';
 import { finishRun, findRunById, type FigureKey, type SyncRun } from '../db/sync-runs.repository.js';
 import { countLiveSheetLeads } from '../db/leads-sync.repository.js';
-import { getSyncState, updateSyncState } from '../db/sync-states.repository.js';
+import { countSkip, getSyncState, updateSyncState } from '../db/sync-states.repository.js';
 import type { LeadsyncError } from '../errors.js';
 import { inTransaction } from '../db/repository-helpers.js';
 import { recordRunEvents } from '../notify/run-events.js';
 import type { SyncProgress } from './progress.js';
+import type { SkipReason, SourceVersion } from './source-version.js';
 
 /** What a run counted: the run's own figure columns and its details. */
 export type RunFigures = Pick<SyncRun, FigureKey | 'details'>;
@@ -36,7 +37,15 @@ export interface Ending {
   error: LeadsyncError | null;
   progress: SyncProgress;
   /** What a success remembers for the next run's change detection. */
-  success?: { bodyHash: string; bodyBytes: number; headers: string[]; rowCount: number };
+  success?: {
+    bodyHash: string;
+    bodyBytes: number;
+    headers: string[];
+    rowCount: number;
+    sourceVersion: SourceVersion | null;
+  };
+  /** The run ended `unchanged` without a download: counted for the metrics. */
+  skip?: { reason: SkipReason; requestsSaved: number; bytesSaved: number };
 }
 
 /**
@@ -94,10 +103,12 @@ async function writeEnding(db: Kysely<Database>, end: Ending): Promise<SyncRun> 
         lastBodyBytes: end.success.bodyBytes,
         lastHeaders: end.success.headers,
         rowCount: end.success.rowCount,
+        lastSourceVersion: end.success.sourceVersion && JSON.stringify(end.success.sourceVersion),
       }),
     },
     end.finishedAt,
   );
+  if (end.skip) await countSkip(db, end.customerId, end.skip);
   await recordRunEvents(db, end, previous);
   // undefined when the run was already closed (reaped as WORKER_LOST): report it as it stands.
   const run = finished ?? (await findRunById(db, end.runId));

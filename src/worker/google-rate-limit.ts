@@ -49,9 +49,12 @@ export function createGoogleLimiters(projectPerMinute: number, userPerMinute: nu
 /** Wraps a source so that opening it waits for the limiters its kind is subject to. */
 export function rateLimitedSource(source: SheetSource, limiters: GoogleLimiters): SheetSource {
   if (source.kind !== 'google_api' && source.kind !== 'google_export') return source;
+  const revision = source.revision?.bind(source);
   return {
     kind: source.kind,
     describe: () => source.describe(),
+    // Not paced: Drive's quota is its own (and far larger); a check spares a Sheets download.
+    ...(revision ? { revision } : {}),
     async open(options) {
       await limiters.project.acquire(options?.signal);
       if (source.kind === 'google_api') await limiters.user.acquire(options?.signal);

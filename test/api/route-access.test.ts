@@ -38,7 +38,8 @@ describeEachDialect('every route, by its declared access, over real HTTP', (dial
     admin: ADMIN_TOKEN,
   };
   beforeAll(async () => {
-    h = await startHarness(dialect);
+    // Each push-URL call below spends the customer's trigger allowance.
+    h = await startHarness(dialect, { LEADSYNC_TRIGGER_RATE_PER_MINUTE: '1000' });
     const now = new Date();
     const customer = (k: string) =>
       createCustomer(
@@ -70,8 +71,19 @@ describeEachDialect('every route, by its declared access, over real HTTP', (dial
       .replace(':runId', newId())
       .replace('*', 'index.css');
 
+  /** A push URL's customer and secret, made afresh: a caller before may have rotated or deleted it. */
+  async function pushSecret(): Promise<{ customerId: string; secret: string }> {
+    const res = await h.call('POST', `/api/customers/${ids.customer}/push-url`, { debounceSeconds: 300 });
+    const [, , , customerId = '', secret = ''] = new URL(res.json().pushUrl as string).pathname.split('/');
+    return { customerId, secret };
+  }
+
   async function call(entry: RouteAccessEntry, encoded: boolean, caller: Caller): Promise<RawResponse> {
-    const path = fill(encoded ? encodeLiterals(entry.url) : entry.url, entry.url);
+    let path = fill(encoded ? encodeLiterals(entry.url) : entry.url, entry.url);
+    if (entry.url.includes(':secret')) {
+      const push = await pushSecret();
+      path = path.replace(':customerId', push.customerId).replace(':secret', push.secret);
+    }
     const query = path.startsWith('/%61pi/') || path.startsWith('/api/') ? `?customerId=${ids.customer}` : '';
     const token = tokens[caller];
     const withBody = entry.method === 'POST' || entry.method === 'PATCH';

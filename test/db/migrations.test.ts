@@ -91,6 +91,11 @@ const EXPECTED: { [T in keyof Database]: Record<keyof Database[T], Nullability> 
     leaseExpiresAt: 'null',
     nextRunAt: 'null',
     pendingTrigger: 'null',
+    lastSourceVersion: 'null',
+    revisionSkips: 'not null',
+    notModifiedSkips: 'not null',
+    googleRequestsSaved: 'not null',
+    bytesSaved: 'not null',
     updatedAt: 'not null',
   },
   lead_sync_runs: {

@@ -20,6 +20,7 @@ export const tokenRoute: Route = async (ctx) => {
   if (form.get('grant_type') !== JWT_BEARER) return oauthError(ctx.res, 400, 'unsupported_grant_type');
   const assertion = form.get('assertion') ?? '';
   let email: string;
+  let scopes: string[];
   try {
     email = String(decodeJwt(assertion).iss);
     const publicKey = ctx.state.publicKeys.get(email);
@@ -31,7 +32,8 @@ export const tokenRoute: Route = async (ctx) => {
       maxTokenAge: '1h',
       currentDate: new Date(ctx.state.now()),
     });
-    if (payload.scope !== SCOPE) return oauthError(ctx.res, 400, 'invalid_scope');
+    scopes = typeof payload.scope === 'string' ? payload.scope.split(' ') : [];
+    if (!scopes.includes(SCOPE)) return oauthError(ctx.res, 400, 'invalid_scope');
     if (payload.exp === undefined || payload.iat === undefined || payload.exp - payload.iat > 3600) {
       return oauthError(ctx.res, 400, 'invalid_grant', 'Invalid JWT: exp too far');
     }
@@ -40,7 +42,7 @@ export const tokenRoute: Route = async (ctx) => {
   }
   const token = `ya29.fake-${randomBytes(12).toString('hex')}`;
   const lifetime = ctx.state.tokenLifetimeSeconds;
-  ctx.state.tokens.set(token, { email, expiresAtMs: ctx.state.now() + lifetime * 1000 });
+  ctx.state.tokens.set(token, { email, expiresAtMs: ctx.state.now() + lifetime * 1000, scopes });
   return json(ctx.res, 200, { access_token: token, expires_in: lifetime, token_type: 'Bearer' });
 };
 

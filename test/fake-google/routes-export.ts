@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { answerConditional } from './conditional.js';
 import { sendBody, type Fault } from './faults.js';
 import { badRequestPage, notFoundPage, serverErrorPage, signInPage } from './pages.js';
 import type { FakeSheet, Route, RouteContext } from './state.js';
@@ -54,7 +55,10 @@ export const fileRoute: Route = (ctx) => {
     return true;
   }
   const body = Buffer.from(file.body);
+  const validators = answerConditional(ctx.req, ctx.res, body, file.modifiedAt, file.conditional);
+  if (!validators) return true;
   sendBody(ctx.res, body, {
+    headers: validators,
     status: file.status,
     contentType: file.contentType,
     contentLength: file.contentLength,
@@ -69,10 +73,13 @@ function sendTab(ctx: RouteContext, sheet: FakeSheet, fault: Fault | undefined, 
   const gid = ctx.url.searchParams.get('gid');
   const tab = gid === null ? sheet.tabs[0] : sheet.tabs.find((t) => t.gid === gid);
   if (!tab) return html(ctx.res, 400, badRequestPage());
-  sendBody(ctx.res, Buffer.from(tab.csv), {
+  const body = Buffer.from(tab.csv);
+  const validators = answerConditional(ctx.req, ctx.res, body, sheet.modifiedAt, sheet.conditional);
+  if (!validators) return true;
+  sendBody(ctx.res, body, {
     contentType: CSV,
     contentLength: sheet.contentLength,
-    headers: { 'content-disposition': `attachment; filename="${filename}"` },
+    headers: { 'content-disposition': `attachment; filename="${filename}"`, ...validators },
     fault,
     gzip: sheet.gzip,
     req: ctx.req,

@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage } from 'no
 import type { AddressInfo } from 'node:net';
 import { FaultBook, type Fault, type FaultOptions } from './faults.js';
 import { sheetsApiRoute, tokenRoute } from './routes-api.js';
+import { driveFilesRoute } from './routes-drive.js';
 import { exportRoute, fileRoute, publishedRoute, signInRoute } from './routes-export.js';
 import { makeServiceAccountKey, type ServiceAccountKeyFile } from './service-account.js';
 import type { FakeFileOptions, FakeSheet, FakeSheetOptions, FakeState, FakeTab, Route } from './state.js';
@@ -24,6 +25,12 @@ export interface FakeGoogle {
   baseUrl: string;
   /** Stands for https://sheets.googleapis.com (the same server). */
   apiBaseUrl: string;
+  /** Stands for https://www.googleapis.com, Drive's files.get (the same server). */
+  driveApiBaseUrl: string;
+  /** Requests for sheet contents so far (exports, published CSVs, Sheets API values, CSV files), 304s included. */
+  downloadRequests(): number;
+  /** Drive files.get requests so far (revision checks). */
+  revisionRequests(): number;
   /** The OAuth token endpoint, the token_uri of generated keys. */
   tokenUri: string;
   /** Every request, oldest first. */
@@ -51,7 +58,15 @@ export interface FakeGoogleOptions {
   now?: () => number;
 }
 
-const ROUTES: Route[] = [exportRoute, publishedRoute, signInRoute, tokenRoute, sheetsApiRoute, fileRoute];
+const ROUTES: Route[] = [
+  exportRoute,
+  publishedRoute,
+  signInRoute,
+  tokenRoute,
+  sheetsApiRoute,
+  driveFilesRoute,
+  fileRoute,
+];
 
 export async function startFakeGoogle(options: FakeGoogleOptions = {}): Promise<FakeGoogle> {
   const state: FakeState = {
@@ -82,24 +97,37 @@ export async function startFakeGoogle(options: FakeGoogleOptions = {}): Promise<
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   state.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const sheetOf = (tabs: FakeTab[], o: FakeSheetOptions = {}): FakeSheet => ({
+  const sheetOf = (tabs: FakeTab[], o: FakeSheetOptions = {}, previous?: FakeSheet): FakeSheet => ({
     tabs,
     private: o.private ?? false,
     sharedWith: new Set(o.sharedWith ?? []),
     contentLength: o.contentLength ?? false,
     gzip: o.gzip ?? false,
+    version: (previous?.version ?? 0) + 1,
+    modifiedAt: state.now(),
+    conditional: o.conditional ?? null,
   });
+  const count = (test: (path: string) => boolean) =>
+    requests.filter((r) => r.method === 'GET' && test(r.path.split('?')[0] ?? '')).length;
 
   return {
     baseUrl: state.baseUrl,
     apiBaseUrl: state.baseUrl,
+    driveApiBaseUrl: state.baseUrl,
+    downloadRequests: () =>
+      count((p) => /\/export$|\/pub$|\/values\//.test(p) || state.files.get(p)?.kind === 'body'),
+    revisionRequests: () => count((p) => p.startsWith('/drive/v3/files/')),
     tokenUri: `${state.baseUrl}/token`,
     requests,
-    setSheet: (id, tabs, o) => void state.sheets.set(id, sheetOf(tabs, o)),
+    setSheet: (id, tabs, o) => void state.sheets.set(id, sheetOf(tabs, o, state.sheets.get(id))),
     setPublished: (id, csv, o) =>
       void state.published.set(
         id,
-        sheetOf(typeof csv === 'string' ? [{ gid: '0', title: 'Sheet1', csv }] : csv, o),
+        sheetOf(
+          typeof csv === 'string' ? [{ gid: '0', title: 'Sheet1', csv }] : csv,
+          o,
+          state.published.get(id),
+        ),
       ),
     setFile: (path, body, o = {}) =>
       void state.files.set(path, {
@@ -109,6 +137,8 @@ export async function startFakeGoogle(options: FakeGoogleOptions = {}): Promise<
         contentLength: o.contentLength ?? false,
         status: o.status ?? 200,
         gzip: o.gzip ?? false,
+        modifiedAt: state.now(),
+        conditional: o.conditional ?? null,
       }),
     setRedirect: (path, location, status = 302) =>
       void state.files.set(path, { kind: 'redirect', location, status }),

@@ -17,7 +17,12 @@ export interface FakeSheetOptions {
   contentLength?: boolean;
   /** Gzip the export and the API's values when the request accepts gzip, as Google does. Default false. */
   gzip?: boolean;
+  /** Send validators on the export and answer conditional requests (304). Default none, as Google's export. */
+  conditional?: Conditional;
 }
+
+/** Which validators an answer carries (and which conditional headers it honours). */
+export type Conditional = 'etag' | 'last-modified' | 'both';
 
 export interface FakeSheet {
   tabs: FakeTab[];
@@ -25,6 +30,11 @@ export interface FakeSheet {
   sharedWith: Set<string>;
   contentLength: boolean;
   gzip: boolean;
+  /** Drive's `version`: 1 for a new sheet, one more on every setSheet of the same id. */
+  version: number;
+  /** When it was last set (the fake's clock), Drive's `modifiedTime` and the export's Last-Modified. */
+  modifiedAt: number;
+  conditional: Conditional | null;
 }
 
 export interface FakeFileOptions {
@@ -33,6 +43,8 @@ export interface FakeFileOptions {
   status?: number;
   /** Gzip when the request accepts gzip. Default false. */
   gzip?: boolean;
+  /** Send validators and answer conditional requests (304). Default none. */
+  conditional?: Conditional;
 }
 
 export type FakeFile =
@@ -43,6 +55,8 @@ export type FakeFile =
       contentLength: boolean;
       status: number;
       gzip: boolean;
+      modifiedAt: number;
+      conditional: Conditional | null;
     }
   | { kind: 'redirect'; location: string; status: number };
 
@@ -55,8 +69,8 @@ export interface FakeState {
   faults: FaultBook;
   /** Public keys of the service accounts the fake knows, by client_email. */
   publicKeys: Map<string, CryptoKey>;
-  /** Issued access tokens. */
-  tokens: Map<string, { email: string; expiresAtMs: number }>;
+  /** Issued access tokens, with the scopes they were granted. */
+  tokens: Map<string, { email: string; expiresAtMs: number; scopes: string[] }>;
   tokenLifetimeSeconds: number;
   /** The fake's clock, for JWT checks and token expiry (tests share it with the client). */
   now: () => number;

@@ -5,7 +5,7 @@ import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   createServiceAccountAuth,
-  SHEETS_READONLY_SCOPE,
+  TOKEN_SCOPES,
   type ServiceAccountKey,
   type TokenCache,
 } from '../../src/sources/service-account-auth.js';
@@ -44,7 +44,7 @@ function authFor(k: ServiceAccountKey | string = key) {
 }
 
 describe('service-account auth', () => {
-  it('signs an RS256 JWT for the read-only Sheets scope and exchanges it at token_uri', async () => {
+  it('signs an RS256 JWT for the read-only Sheets and Drive-metadata scopes and exchanges it at token_uri', async () => {
     const token = await authFor().getAccessToken();
     expect(token).toMatch(/^ya29\.fake-/);
     const exchange = fake.requests[0];
@@ -63,7 +63,7 @@ describe('service-account auth', () => {
       kid: key.private_key_id,
     });
     const claims = decodeJwt(assertion);
-    expect(claims).toMatchObject({ iss: key.client_email, aud: key.token_uri, scope: SHEETS_READONLY_SCOPE });
+    expect(claims).toMatchObject({ iss: key.client_email, aud: key.token_uri, scope: TOKEN_SCOPES });
     expect(claims.iat).toBe(Math.floor(clock / 1000));
     expect((claims.exp ?? 0) - (claims.iat ?? 0)).toBe(3600);
   });

@@ -180,6 +180,15 @@ export function fakeApi(): FakeApi {
         const c = api.customers.get(customer[1]);
         return c ? json(200, c) : fail(404, 'CUSTOMER_NOT_FOUND', 'No customer');
       }
+      if (/^GET \/api\/customers\/[^/]+\/push-url$/.test(route)) {
+        return json(200, {
+          enabled: false,
+          debounceSeconds: null,
+          createdAt: null,
+          lastPushAt: null,
+          pushCount: 0,
+        });
+      }
       const approve = /^POST \/api\/leads\/sync\/runs\/([^/]+)\/approve$/.exec(route);
       if (approve?.[1]) {
         api.approved.push(approve[1]);

@@ -39,6 +39,21 @@ export type SyncControlResult = Static<typeof ControlStatusSchema>;
 export type TriggerAccepted = Static<typeof TriggerAcceptedSchema>;
 export type StatusesPage = Static<typeof StatusesPageSchema>;
 
+/** `POST /api/customers/:id/push-url`: the URL is shown this once. */
+export interface PushUrlCreated {
+  pushUrl: string;
+  debounceSeconds: number;
+}
+
+/** `GET /api/customers/:id/push-url`: whether push is on, never the URL. */
+export interface PushUrlState {
+  enabled: boolean;
+  debounceSeconds: number | null;
+  createdAt: string | null;
+  lastPushAt: string | null;
+  pushCount: number;
+}
+
 /** `POST /api/customers/validate-sheet`: what a sync would read, without writing. */
 export interface SheetCheck {
   sourceKind: string;
@@ -68,6 +83,14 @@ export interface CustomersPage {
 
 /** Every field of the inline shapes, so the OpenAPI test can compare them (a missing key fails tsc). */
 export const SHAPE_KEYS = {
+  pushUrl: { pushUrl: 1, debounceSeconds: 1 } satisfies Record<keyof PushUrlCreated, 1>,
+  pushState: {
+    enabled: 1,
+    debounceSeconds: 1,
+    createdAt: 1,
+    lastPushAt: 1,
+    pushCount: 1,
+  } satisfies Record<keyof PushUrlState, 1>,
   sheetCheck: {
     sourceKind: 1,
     headerRow: 1,

@@ -5,6 +5,8 @@ import type {
   CustomersPage,
   Lead,
   LeadsPage,
+  PushUrlCreated,
+  PushUrlState,
   RunsPage,
   SheetCheck,
   StatusesPage,
@@ -142,6 +144,20 @@ export function createLeadsApi(options: LeadsApiOptions) {
     /** Downloads and reads the sheet as a sync would, writing nothing. */
     validateSheet: (body: { sheetUrl: string; keyColumn?: string | null; dateOrder?: 'DMY' | 'MDY' }) =>
       http.json<SheetCheck>('POST', '/api/customers/validate-sheet', undefined, body),
+
+    /** Turns push on, or rotates its secret: the URL in the answer is shown this once. */
+    createPushUrl: (customerId: string, debounceSeconds?: number) =>
+      http.json<PushUrlCreated>(
+        'POST',
+        `/api/customers/${encodeURIComponent(customerId)}/push-url`,
+        undefined,
+        debounceSeconds === undefined ? {} : { debounceSeconds },
+      ),
+    getPushUrl: (customerId: string) =>
+      http.json<PushUrlState>('GET', `/api/customers/${encodeURIComponent(customerId)}/push-url`),
+    async deletePushUrl(customerId: string): Promise<void> {
+      await http.json<void>('DELETE', `/api/customers/${encodeURIComponent(customerId)}/push-url`);
+    },
 
     /** Live events of one customer (or all visible ones); also keeps the leads cache honest. */
     subscribeToEvents(

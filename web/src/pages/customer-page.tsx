@@ -8,6 +8,7 @@ import { errorWords, relativeTime } from '../format.js';
 import { useStatus } from '../live-status.js';
 import { href } from '../router.js';
 import { MetricsPanel } from './metrics-panel.js';
+import { PushPanel } from './push-panel.js';
 import { RunHistory } from './run-history.js';
 import { ScheduleForm } from './schedule-form.js';
 
@@ -74,6 +75,8 @@ export function CustomerPage({ id }: { id: string }) {
       </Suspense>
       <h2>Runs</h2>
       {runs.data && <RunHistory runs={runs.data.runs} customerId={id} />}
+      <h2>Instant sync (push)</h2>
+      <PushPanel customerId={id} />
       <h2>Schedule and options</h2>
       <ScheduleForm key={c.updatedAt} customer={c} />
       <p className="muted">Sheet: {c.sheetUrl}</p>

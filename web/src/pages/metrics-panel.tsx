@@ -16,6 +16,7 @@ export function MetricsPanel({ status, metrics }: { status: SyncStatus; metrics:
     ['Error rate', metrics ? percent(metrics.metrics.errorRate) : '…'],
     ['Runs', metrics ? count(metrics.summary.totalSyncs) : '…'],
     ['Average duration', metrics ? duration(metrics.avgDurationMs) : '…'],
+    ['Downloads skipped', metrics ? count(metrics.skippedByRevision + metrics.skippedByNotModified) : '…'],
   ];
   return (
     <dl className="metrics">
