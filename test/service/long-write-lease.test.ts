@@ -6,8 +6,10 @@ import { describeEachDialect } from '../helpers/databases.js';
 import { startSlowSync, type SlowSync } from './slow-writes.js';
 import { until } from './until.js';
 
-const LEASE_MS = 600;
-const ROWS = 1500;
+// Short enough that the apply lasts several leases, long enough that a loaded 2-core machine
+// does not miss a heartbeat (every third of the lease) by scheduling alone.
+const LEASE_MS = 1200;
+const ROWS = 2200;
 const ROW_MS = 2;
 
 /**

@@ -184,7 +184,12 @@ describeEachDialect(
           [id],
         );
         expect(leads.rows[0]).toEqual({ total: String(ROWS), keys: String(ROWS), emails: String(ROWS) });
-        const status = (await h.call('GET', `/api/leads/sync/status?customerId=${id}`)).json();
+        // The run's row is committed before the survivor gives its lease back: wait for that.
+        const status = await until(
+          async () =>
+            (await h.call('GET', `/api/leads/sync/status?customerId=${id}`)).json<{ isRunning: boolean }>(),
+          (s) => !s.isRunning,
+        );
         expect(status).toMatchObject({ status: 'success', isRunning: false });
       } finally {
         unsubscribe();
