@@ -149,7 +149,9 @@ export const ERROR_CODES = {
   },
   NOT_READY: { status: 503, retryable: true, message: 'The service is not ready' },
   CONFIG_INVALID: { status: 500, retryable: false, message: 'The configuration is not valid' },
-  INTERNAL: { status: 500, retryable: true, message: 'Unexpected error' },
+  // Not retried: an error nobody anticipated is most likely a bug, which a retry only repeats
+  // (three times, with backoff, holding a worker slot). Only codes known to be transient retry.
+  INTERNAL: { status: 500, retryable: false, message: 'Unexpected error' },
 } as const satisfies Record<string, { status: number; retryable: boolean; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
