@@ -13,7 +13,7 @@ import { sourceForCustomer } from './customer-source.js';
 import type { SheetSource } from '../sources/types.js';
 import { isMassDelete, massDeleteMessage, type MassDeleteInput } from './diff.js';
 import { ProgressPersister } from './progress-persister.js';
-import { ProgressTracker, type ProgressListener } from './progress.js';
+import { ProgressTracker, type ProgressListener, type SyncProgress } from './progress.js';
 import { readChanges, type ReadChangesResult } from './read-changes.js';
 import { downloadBody } from './download.js';
 import type { SpooledBody } from './body-spool.js';
@@ -99,6 +99,7 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
     outcome: Parameters<typeof recordEnding>[1]['outcome'],
     figures: RunFigures,
     error: LeadsyncError | null,
+    finalProgress: SyncProgress,
     trx: Kysely<Database> = db,
   ) =>
     recordEnding(trx, {
@@ -109,7 +110,7 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
       finishedAt: clock(),
       figures,
       error,
-      progress: progress.value,
+      progress: finalProgress,
       ...(outcome === 'success' || outcome === 'unchanged'
         ? {
             success: {
@@ -121,6 +122,19 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
           }
         : {}),
     });
+
+  /** Records an ending that wrote no lead, then reports it: 100 % only once it is committed. */
+  const endDone = async (
+    outcome: Parameters<typeof recordEnding>[1]['outcome'],
+    figures: RunFigures,
+    error: LeadsyncError | null,
+    message: string,
+  ): Promise<SyncRun> => {
+    await persister.flushAndStop();
+    const ended = await end(outcome, figures, error, progress.final(message, true));
+    progress.complete(message);
+    return ended;
+  };
 
   try {
     const source = (deps.sourceFor ?? ((c) => sourceForCustomer(c, config)))(customer);
@@ -134,9 +148,13 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
     fingerprint = inputFingerprint(body.hash, options);
     const lastGood = state?.lastBodyHash === fingerprint ? await findLastGoodRun(db, customer.id) : undefined;
     if (state && lastGood) {
-      await persister.flushAndStop();
-      progress.complete('No changes: the sheet is byte for byte what the last sync read');
-      return await end('unchanged', unchangedFigures(lastGood, body, retries, fingerprint), null);
+      const figures = unchangedFigures(lastGood, body, retries, fingerprint);
+      return await endDone(
+        'unchanged',
+        figures,
+        null,
+        'No changes: the sheet is byte for byte what the last sync read',
+      );
     }
 
     stage = openLeadStage(db, { customerId: customer.id, batchSize: config.batchSize });
@@ -163,8 +181,6 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
       thresholdPercent: customer.deleteThresholdPercent,
     };
     if (!request.allowDeletes && isMassDelete(massDelete)) {
-      await persister.flushAndStop();
-      progress.complete(`Held: would delete ${deletes} of ${liveLeads} leads`);
       const message = massDeleteMessage(massDelete, { days: windowDays, sinceApproval: guard.sinceApproval });
       const held = new LeadsyncError('MASS_DELETE_HELD', message, {
         details: { pendingDeletes: deletes, liveLeads, recentLiveLeads: baseline, recentSince: guard.since },
@@ -175,30 +191,30 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
         read.deleteKeys.slice(0, HELD_SAMPLE),
       );
       const details = { ...figures.details, pendingDeleteSample, liveLeads, recentLiveLeads: baseline };
-      return await end(
+      return await endDone(
         'needs_review',
         { ...figures, rowsInserted: 0, rowsUpdated: 0, rowsDeleted: 0, pendingDeletes: deletes, details },
         held,
+        `Held: would delete ${deletes} of ${liveLeads} leads`,
       );
     }
-    if (stage.upserts === 0 && deletes === 0) {
-      await persister.flushAndStop();
-      progress.complete('No changes');
-      return await end('unchanged', figures, null);
-    }
+    if (stage.upserts === 0 && deletes === 0) return await endDone('unchanged', figures, null, 'No changes');
     await stage.addDeletes(read.deleteKeys);
     const writes = stage.upserts;
+    let wrote = '';
     const result = await writeInTransaction(deps, {
       customerId: customer.id,
       stage,
       progress,
       signal: request.signal,
       finish: (trx, rowsDeleted) => {
-        progress.complete(`Wrote ${writes} and deleted ${rowsDeleted} leads`);
-        return end('success', { ...figures, rowsDeleted }, null, trx);
+        wrote = `Wrote ${writes} and deleted ${rowsDeleted} leads`;
+        return end('success', { ...figures, rowsDeleted }, null, progress.final(wrote, true), trx);
       },
     });
+    // Only now, committed and visible to every connection, is the run done.
     await persister.flushAndStop();
+    progress.complete(wrote);
     return result;
   } catch (caught) {
     // Aborted with a reason that is not a cancellation (the process's last resort): that error.
@@ -212,10 +228,15 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
         ? { ...figuresOf(read, body, retries, fingerprint), rowsInserted: 0, rowsUpdated: 0, rowsDeleted: 0 }
         : { ...NO_FIGURES, retryCount: retries, bytes: body?.bytes ?? 0 };
     const cancelled = error.code === 'SYNC_CANCELLED';
-    progress.abandon(
-      cancelled ? 'Cancelled; nothing was written' : `Failed: ${error.code}: ${error.message}`,
+    const message = cancelled ? 'Cancelled; nothing was written' : `Failed: ${error.code}: ${error.message}`;
+    const ended = await end(
+      cancelled ? 'cancelled' : 'failed',
+      figures,
+      error,
+      progress.final(message, false),
     );
-    return await end(cancelled ? 'cancelled' : 'failed', figures, error);
+    progress.abandon(message);
+    return ended;
   } finally {
     progress.stop();
     await stage?.dispose();
