@@ -16,6 +16,8 @@ import { ProgressPersister } from './progress-persister.js';
 import { ProgressTracker, type ProgressListener, type SyncProgress } from './progress.js';
 import { readChanges, type ReadChangesResult } from './read-changes.js';
 import { downloadBody } from './download.js';
+import { sleep as realSleep } from './sleep.js';
+import { whenReachable } from '../db/when-reachable.js';
 import type { SpooledBody } from './body-spool.js';
 import { inputFingerprint } from './input-fingerprint.js';
 import { writeInTransaction } from './write-changes.js';
@@ -229,17 +231,19 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
         : { ...NO_FIGURES, retryCount: retries, bytes: body?.bytes ?? 0 };
     const cancelled = error.code === 'SYNC_CANCELLED';
     const message = cancelled ? 'Cancelled; nothing was written' : `Failed: ${error.code}: ${error.message}`;
-    const ended = await end(
-      cancelled ? 'cancelled' : 'failed',
-      figures,
-      error,
-      progress.final(message, false),
+    // The database may be what failed (a restart, a failover): the ending waits for it to return,
+    // so the run is closed and the customer no longer running once it does.
+    const ended = await whenReachable(
+      () => end(cancelled ? 'cancelled' : 'failed', figures, error, progress.final(message, false)),
+      { sleep: (ms) => (deps.sleep ?? realSleep)(ms) },
     );
     progress.abandon(message);
     return ended;
   } finally {
     progress.stop();
-    await stage?.dispose();
+    // A failed clean-up (the database went away) must not replace the run being returned; a
+    // PostgreSQL stage left behind is dropped when a worker starts (dropStalePostgresStages).
+    await stage?.dispose().catch(() => {});
     await body?.dispose();
   }
 }
