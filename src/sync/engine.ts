@@ -236,7 +236,11 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
     const ended = await whenReachable(
       () => end(cancelled ? 'cancelled' : 'failed', figures, error, progress.final(message, false)),
       { sleep: (ms) => (deps.sleep ?? realSleep)(ms) },
-    );
+    ).catch((recording: unknown) => {
+      // Not even the ending could be written (a read-only file, a database still away): the
+      // caller gets a coded error, not a driver's.
+      throw toLeadsyncError(recording);
+    });
     progress.abandon(message);
     return ended;
   } finally {
