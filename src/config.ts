@@ -86,6 +86,12 @@ const schema = z.object({
   LEADSYNC_REQUEST_TIMEOUT_MS: intFrom(30_000, 100),
   /** LEADSYNC_HEADERS_TIMEOUT_MS: the request headers must arrive within this (at most the request timeout). Default 10000. */
   LEADSYNC_HEADERS_TIMEOUT_MS: intFrom(10_000, 100),
+  /** LEADSYNC_RETENTION_DAYS: delivered outbox events, finished webhook deliveries and sent mails older than this are deleted. Default 30. */
+  LEADSYNC_RETENTION_DAYS: intFrom(30, 1),
+  /** LEADSYNC_RUNS_KEPT: finished runs kept per customer; older ones (past the delete-guard window) are folded into daily totals. Default 1000. */
+  LEADSYNC_RUNS_KEPT: intFrom(1000, 1),
+  /** LEADSYNC_PRUNE_INTERVAL_MS: how often a worker process applies the retention above. Default 600000 (10 min). */
+  LEADSYNC_PRUNE_INTERVAL_MS: intFrom(600_000, 10),
   // Notifications (webhooks and mail).
   /** SMTP_URL: `smtp://user:pass@host:587` or `smtps://…`; mail is off when unset. Default none. */
   SMTP_URL: z.url().optional(),
@@ -188,6 +194,7 @@ export interface ServiceConfig {
   /** Whole request (headers and body), and headers alone, before the connection is closed. */
   requestTimeoutMs: number;
   headersTimeoutMs: number;
+  retention: { days: number; runsKept: number; intervalMs: number };
 }
 
 /** Reads and validates the configuration once; throws CONFIG_INVALID listing every bad variable. */
@@ -244,6 +251,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       requestTimeoutMs: e.LEADSYNC_REQUEST_TIMEOUT_MS,
       // Node refuses a headers timeout longer than the request timeout.
       headersTimeoutMs: Math.min(e.LEADSYNC_HEADERS_TIMEOUT_MS, e.LEADSYNC_REQUEST_TIMEOUT_MS),
+      retention: {
+        days: e.LEADSYNC_RETENTION_DAYS,
+        runsKept: e.LEADSYNC_RUNS_KEPT,
+        intervalMs: e.LEADSYNC_PRUNE_INTERVAL_MS,
+      },
     },
     notify: {
       smtpUrl: e.SMTP_URL ?? null,

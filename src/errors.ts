@@ -1,3 +1,5 @@
+import { databaseFaultOf } from './db/database-errors.js';
+
 /**
  * Every failure that leaves leadsync carries a stable `code` (shown by the API, the CLI, the
  * dashboard and the run history) and whether trying again later can help.
@@ -152,9 +154,28 @@ export const ERROR_CODES = {
     retryable: true,
     message: 'The database stayed locked by another writer for too long',
   },
+  DATABASE_UNAVAILABLE: {
+    status: 503,
+    retryable: true,
+    message: 'The database could not be reached (restarting, failing over, or the connection was cut)',
+  },
+  // Not retryable: space must be freed (or permissions fixed) by a person first.
+  DATABASE_FULL: {
+    status: 503,
+    retryable: false,
+    message: 'The database is full (no disk space, or its size limit reached); nothing was written',
+  },
+  DATABASE_READ_ONLY: {
+    status: 503,
+    retryable: false,
+    message:
+      'The database is read-only (file permissions, a read-only disk, or a standby server); nothing was written',
+  },
   NOT_READY: { status: 503, retryable: true, message: 'The service is not ready' },
   CONFIG_INVALID: { status: 500, retryable: false, message: 'The configuration is not valid' },
-  INTERNAL: { status: 500, retryable: true, message: 'Unexpected error' },
+  // Not retried: an error nobody anticipated is most likely a bug, which a retry only repeats
+  // (three times, with backoff, holding a worker slot). Only codes known to be transient retry.
+  INTERNAL: { status: 500, retryable: false, message: 'Unexpected error' },
 } as const satisfies Record<string, { status: number; retryable: boolean; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -193,9 +214,14 @@ export function isLeadsyncError(error: unknown): error is LeadsyncError {
   return error instanceof LeadsyncError;
 }
 
-/** Wraps anything thrown into a LeadsyncError, keeping the original as `cause`. */
+/**
+ * Wraps anything thrown into a LeadsyncError, keeping the original as `cause`: a database fault
+ * leadsync knows (src/db/database-errors.ts) gets its code, anything else is INTERNAL.
+ */
 export function toLeadsyncError(error: unknown): LeadsyncError {
   if (error instanceof LeadsyncError) return error;
   const message = error instanceof Error ? error.message : String(error);
+  const fault = databaseFaultOf(error);
+  if (fault) return new LeadsyncError(fault, `${ERROR_CODES[fault].message}: ${message}`, { cause: error });
   return new LeadsyncError('INTERNAL', message, { cause: error });
 }

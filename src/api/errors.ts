@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ERROR_CODES, LeadsyncError, isLeadsyncError, type ErrorCode } from '../errors.js';
+import { ERROR_CODES, LeadsyncError, isLeadsyncError, toLeadsyncError, type ErrorCode } from '../errors.js';
 
 /** The one error body of the API: `{error: {code, message, details?}}`. */
 export interface ErrorBody {
@@ -41,7 +41,11 @@ function fromFastify(error: FastifyError): LeadsyncError | null {
  */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((caught: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    const error = isLeadsyncError(caught) ? caught : (fromFastify(caught) ?? caught);
+    const known = toLeadsyncError(caught);
+    // A database fault (DATABASE_UNAVAILABLE, …) keeps its code; other unknowns are INTERNAL.
+    const error = isLeadsyncError(caught)
+      ? caught
+      : (fromFastify(caught) ?? (known.code === 'INTERNAL' ? caught : known));
     if (!isLeadsyncError(error)) {
       request.log.error({ err: caught }, 'unhandled error');
       return reply.status(500).send(errorBody('INTERNAL', ERROR_CODES.INTERNAL.message));

@@ -4,6 +4,9 @@ import { LeadsyncError } from '../errors.js';
 import type { App, AppContext } from './context.js';
 import { ErrorSchema } from './schemas.js';
 
+/** How long readyz waits for the database's answer before saying not ready. */
+const READY_TIMEOUT_MS = 2000;
+
 /** Liveness, readiness (the database answers) and Prometheus metrics; no token needed. */
 export function registerHealthRoutes(app: App, ctx: AppContext): void {
   app.get(
@@ -28,10 +31,21 @@ export function registerHealthRoutes(app: App, ctx: AppContext): void {
       },
     },
     async () => {
+      let timer: NodeJS.Timeout | undefined;
+      // A database that hangs (a failover in progress) must make readyz answer "not ready" in
+      // time, not hang the probe until the load balancer's own timeout.
+      const timeout = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`no answer within ${READY_TIMEOUT_MS} ms`)),
+          READY_TIMEOUT_MS,
+        );
+      });
       try {
-        await sql`select 1`.execute(ctx.db);
+        await Promise.race([sql`select 1`.execute(ctx.db), timeout]);
       } catch (error) {
         throw new LeadsyncError('NOT_READY', 'The database does not answer', { cause: error });
+      } finally {
+        clearTimeout(timer);
       }
       return { status: 'ready' as const, database: ctx.dialect };
     },

@@ -110,6 +110,9 @@ export function openSqliteConnection(file: string, options: { reader?: boolean }
   return sqlite;
 }
 
+/** How long a new PostgreSQL connection may take before the attempt fails (DATABASE_UNAVAILABLE). */
+const CONNECT_TIMEOUT_MS = 5000;
+
 /** pg is imported only for PostgreSQL: a process on SQLite (the default) never loads it. */
 async function postgresDialect(
   url: string,
@@ -126,10 +129,19 @@ async function postgresDialect(
     application_name: 'leadsync',
     // Timestamps are parsed with their offset either way; UTC keeps SQL like date_trunc predictable.
     options: '-c TimeZone=UTC',
+    // A server that vanished without closing its sockets (a failover, a cut network) is noticed
+    // by TCP keep-alive, and a connect to it gives up instead of hanging readyz and every query.
+    keepAlive: true,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
   });
   // An idle client whose server went away emits 'error' on the pool; the pool already discards
   // it and the next query reconnects, so the event must not crash the process.
   pool.on('error', () => {});
+  // A checked-out client has no pool listener (pg-pool removes it on checkout): when the server
+  // ends the connection between two statements of a transaction (pg_terminate_backend, a
+  // restart), its 'error' would be an uncaught exception. Its next query fails instead, with
+  // "not queryable", and the pool discards it on release.
+  pool.on('connect', (client) => client.on('error', () => {}));
   return { dialect: new PostgresDialect({ pool }), native: { dialect: 'postgres', pool } };
 }
 

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './database.js';
+import { sumRunDays } from './run-retention.repository.js';
 
 export interface RunTotals {
   rowsProcessed: number;
@@ -11,7 +12,10 @@ export interface RunTotals {
   retries: number;
 }
 
-/** Sums of the run history of one customer (or all), for the sync metrics endpoint. */
+/**
+ * Sums of the run history of one customer (or all), for the sync metrics endpoint: the runs
+ * still kept plus the daily totals of those retention folded away (run-retention.repository.ts).
+ */
 export async function sumRunFigures(db: Kysely<Database>, customerId?: string): Promise<RunTotals> {
   let query = db.selectFrom('lead_sync_runs');
   if (customerId !== undefined) query = query.where('customerId', '=', customerId);
@@ -25,13 +29,14 @@ export async function sumRunFigures(db: Kysely<Database>, customerId?: string): 
       eb.fn.coalesce(eb.fn.sum<number>('retryCount'), eb.lit(0)).as('retries'),
     ])
     .executeTakeFirstOrThrow();
+  const folded = await sumRunDays(db, customerId);
   return {
-    rowsProcessed: Number(row.rowsProcessed),
-    rowsInserted: Number(row.rowsInserted),
-    rowsUpdated: Number(row.rowsUpdated),
-    rowsDeleted: Number(row.rowsDeleted),
-    errors: Number(row.errors),
-    retries: Number(row.retries),
+    rowsProcessed: Number(row.rowsProcessed) + folded.rowsProcessed,
+    rowsInserted: Number(row.rowsInserted) + folded.rowsInserted,
+    rowsUpdated: Number(row.rowsUpdated) + folded.rowsUpdated,
+    rowsDeleted: Number(row.rowsDeleted) + folded.rowsDeleted,
+    errors: Number(row.errors) + folded.errors,
+    retries: Number(row.retries) + folded.retries,
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, RunOutcome } from './database.js';
 import { toIso } from './repository-helpers.js';
+import { sumRunDays } from './run-retention.repository.js';
 
 export interface RunStats {
   /** Every run, finished or not. */
@@ -17,7 +18,8 @@ export interface RunStats {
 /**
  * Counts and durations of the runs of one customer (or all), optionally of runs started at
  * or after `since`. The percentile is an ORDER BY … OFFSET, which both dialects run alike
- * (PostgreSQL's percentile_disc has no SQLite twin).
+ * (PostgreSQL's percentile_disc has no SQLite twin). Without `since`, the runs retention folded
+ * into daily totals count too (their counts and average; the percentile is of the runs kept).
  */
 export async function runStats(
   db: Kysely<Database>,
@@ -46,8 +48,8 @@ export async function runStats(
   }
 
   const timed = runs.where('durationMs', 'is not', null);
-  const { n, avg } = await timed
-    .select((eb) => [eb.fn.count<number>('durationMs').as('n'), eb.fn.avg<number>('durationMs').as('avg')])
+  const { n, sum } = await timed
+    .select((eb) => [eb.fn.count<number>('durationMs').as('n'), eb.fn.sum<number>('durationMs').as('sum')])
     .executeTakeFirstOrThrow();
   let p95: number | null = null;
   if (Number(n) > 0) {
@@ -59,11 +61,23 @@ export async function runStats(
       .executeTakeFirst();
     p95 = row?.durationMs ?? null;
   }
+  let timedRuns = Number(n);
+  let durationSum = sum === null ? 0 : Number(sum);
+  if (options.since === undefined) {
+    const folded = await sumRunDays(db, customerId);
+    byOutcome.success += folded.success;
+    byOutcome.unchanged += folded.unchanged;
+    byOutcome.failed += folded.failed;
+    byOutcome.needs_review += folded.needsReview;
+    byOutcome.cancelled += folded.cancelled;
+    timedRuns += folded.timedRuns;
+    durationSum += folded.durationMsSum;
+  }
   return {
     total: running + Object.values(byOutcome).reduce((a, b) => a + b, 0),
     running,
     byOutcome,
-    avgDurationMs: avg === null ? null : Number(avg),
+    avgDurationMs: timedRuns === 0 ? null : durationSum / timedRuns,
     p95DurationMs: p95,
   };
 }

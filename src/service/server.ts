@@ -9,6 +9,7 @@ import { dropStalePostgresStages } from '../db/lead-stage.postgres.js';
 import { nativeOf } from '../db/native.js';
 import { installLastResort, removeStaleSpills } from './last-resort.js';
 import { NotifyDispatcher } from '../notify/dispatcher.js';
+import { RetentionPruner } from '../worker/retention.js';
 import { ensureAdminToken } from './admin-token.js';
 import { ServiceMetrics } from './metrics.js';
 
@@ -44,6 +45,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   let app: App | null = null;
   let worker: Worker | null = null;
   let dispatcher: NotifyDispatcher | null = null;
+  let retention: RetentionPruner | null = null;
   let url: string | null = null;
   try {
     if (options.api) {
@@ -91,6 +93,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       // Worker processes also deliver the notification outbox (webhooks, mail).
       dispatcher = new NotifyDispatcher({ db: handle.db, config, log: (m) => options.print(`notify: ${m}`) });
       dispatcher.start();
+      retention = new RetentionPruner({ db: handle.db, config, log: (m) => options.print(m) });
+      retention.start();
       options.print(`leadsync worker ${worker.id} (concurrency ${service.worker.concurrency})`);
     }
   } catch (error) {
@@ -110,6 +114,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         await worker?.close();
         uninstall();
         await dispatcher?.close();
+        await retention?.close();
         await bus.close();
         await handle.close();
       })()),

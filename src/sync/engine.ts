@@ -13,10 +13,12 @@ import { sourceForCustomer } from './customer-source.js';
 import type { SheetSource } from '../sources/types.js';
 import { isMassDelete, massDeleteMessage, type MassDeleteInput } from './diff.js';
 import { ProgressPersister } from './progress-persister.js';
-import { ProgressTracker, type ProgressListener } from './progress.js';
+import { ProgressTracker, type ProgressListener, type SyncProgress } from './progress.js';
 import { readChanges, type ReadChangesResult } from './read-changes.js';
 import type { Validators } from '../sources/types.js';
 import { downloadBody, NOT_MODIFIED } from './download.js';
+import { sleep as realSleep } from './sleep.js';
+import { whenReachable } from '../db/when-reachable.js';
 import type { SpooledBody } from './body-spool.js';
 import { inputFingerprint } from './input-fingerprint.js';
 import { writeInTransaction } from './write-changes.js';
@@ -115,6 +117,7 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
     outcome: Parameters<typeof recordEnding>[1]['outcome'],
     figures: RunFigures,
     error: LeadsyncError | null,
+    finalProgress: SyncProgress,
     trx: Kysely<Database> = db,
   ) =>
     recordEnding(trx, {
@@ -125,7 +128,7 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
       finishedAt: clock(),
       figures,
       error,
-      progress: progress.value,
+      progress: finalProgress,
       ...(outcome === 'success' || outcome === 'unchanged'
         ? {
             success: skip
@@ -148,18 +151,29 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
         : {}),
       ...(skip ? { skip } : {}),
     });
+  /** Records an ending that wrote no lead, then reports it: 100 % only once it is committed. */
+  const endDone = async (
+    outcome: Parameters<typeof recordEnding>[1]['outcome'],
+    figures: RunFigures,
+    error: LeadsyncError | null,
+    message: string,
+  ): Promise<SyncRun> => {
+    await persister.flushAndStop();
+    const ended = await end(outcome, figures, error, progress.final(message, true));
+    progress.complete(message);
+    return ended;
+  };
+
   /** Ends the run `unchanged` without a download, when there is a last good run to stand for it. */
   const endSkipped = async (reason: SkipReason, kind: SheetSource['kind']) => {
     const lastGood = await findLastGoodRun(db, customer.id);
     if (!state || !lastGood) return null;
     skip = { reason, requestsSaved: requestsSaved(kind, reason), bytesSaved: state.lastBodyBytes ?? 0 };
-    await persister.flushAndStop();
-    progress.complete(
+    const message =
       reason === 'revision'
         ? 'No changes: the sheet’s revision is the one the last sync read'
-        : 'No changes: the server says the sheet was not modified since the last sync',
-    );
-    return end('unchanged', skippedFigures(lastGood, skip, retries), null);
+        : 'No changes: the server says the sheet was not modified since the last sync';
+    return endDone('unchanged', skippedFigures(lastGood, skip, retries), null, message);
   };
 
   try {
@@ -198,9 +212,13 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
     fingerprint = inputFingerprint(body.hash, options);
     const lastGood = state?.lastBodyHash === fingerprint ? await findLastGoodRun(db, customer.id) : undefined;
     if (state && lastGood) {
-      await persister.flushAndStop();
-      progress.complete('No changes: the sheet is byte for byte what the last sync read');
-      return await end('unchanged', unchangedFigures(lastGood, body, retries, fingerprint), null);
+      const figures = unchangedFigures(lastGood, body, retries, fingerprint);
+      return await endDone(
+        'unchanged',
+        figures,
+        null,
+        'No changes: the sheet is byte for byte what the last sync read',
+      );
     }
 
     stage = openLeadStage(db, { customerId: customer.id, batchSize: config.batchSize });
@@ -227,8 +245,6 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
       thresholdPercent: customer.deleteThresholdPercent,
     };
     if (!request.allowDeletes && isMassDelete(massDelete)) {
-      await persister.flushAndStop();
-      progress.complete(`Held: would delete ${deletes} of ${liveLeads} leads`);
       const message = massDeleteMessage(massDelete, { days: windowDays, sinceApproval: guard.sinceApproval });
       const held = new LeadsyncError('MASS_DELETE_HELD', message, {
         details: { pendingDeletes: deletes, liveLeads, recentLiveLeads: baseline, recentSince: guard.since },
@@ -239,30 +255,30 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
         read.deleteKeys.slice(0, HELD_SAMPLE),
       );
       const details = { ...figures.details, pendingDeleteSample, liveLeads, recentLiveLeads: baseline };
-      return await end(
+      return await endDone(
         'needs_review',
         { ...figures, rowsInserted: 0, rowsUpdated: 0, rowsDeleted: 0, pendingDeletes: deletes, details },
         held,
+        `Held: would delete ${deletes} of ${liveLeads} leads`,
       );
     }
-    if (stage.upserts === 0 && deletes === 0) {
-      await persister.flushAndStop();
-      progress.complete('No changes');
-      return await end('unchanged', figures, null);
-    }
+    if (stage.upserts === 0 && deletes === 0) return await endDone('unchanged', figures, null, 'No changes');
     await stage.addDeletes(read.deleteKeys);
     const writes = stage.upserts;
+    let wrote = '';
     const result = await writeInTransaction(deps, {
       customerId: customer.id,
       stage,
       progress,
       signal: request.signal,
       finish: (trx, rowsDeleted) => {
-        progress.complete(`Wrote ${writes} and deleted ${rowsDeleted} leads`);
-        return end('success', { ...figures, rowsDeleted }, null, trx);
+        wrote = `Wrote ${writes} and deleted ${rowsDeleted} leads`;
+        return end('success', { ...figures, rowsDeleted }, null, progress.final(wrote, true), trx);
       },
     });
+    // Only now, committed and visible to every connection, is the run done.
     await persister.flushAndStop();
+    progress.complete(wrote);
     return result;
   } catch (caught) {
     // Aborted with a reason that is not a cancellation (the process's last resort): that error.
@@ -276,13 +292,24 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
         ? { ...figuresOf(read, body, retries, fingerprint), rowsInserted: 0, rowsUpdated: 0, rowsDeleted: 0 }
         : { ...NO_FIGURES, retryCount: retries, bytes: body?.bytes ?? 0 };
     const cancelled = error.code === 'SYNC_CANCELLED';
-    progress.abandon(
-      cancelled ? 'Cancelled; nothing was written' : `Failed: ${error.code}: ${error.message}`,
-    );
-    return await end(cancelled ? 'cancelled' : 'failed', figures, error);
+    const message = cancelled ? 'Cancelled; nothing was written' : `Failed: ${error.code}: ${error.message}`;
+    // The database may be what failed (a restart, a failover): the ending waits for it to return,
+    // so the run is closed and the customer no longer running once it does.
+    const ended = await whenReachable(
+      () => end(cancelled ? 'cancelled' : 'failed', figures, error, progress.final(message, false)),
+      { sleep: (ms) => (deps.sleep ?? realSleep)(ms) },
+    ).catch((recording: unknown) => {
+      // Not even the ending could be written (a read-only file, a database still away): the
+      // caller gets a coded error, not a driver's.
+      throw toLeadsyncError(recording);
+    });
+    progress.abandon(message);
+    return ended;
   } finally {
     progress.stop();
-    await stage?.dispose();
+    // A failed clean-up (the database went away) must not replace the run being returned; a
+    // PostgreSQL stage left behind is dropped when a worker starts (dropStalePostgresStages).
+    await stage?.dispose().catch(() => {});
     await body?.dispose();
   }
 }

@@ -60,15 +60,26 @@ export class ProgressTracker {
     this.emit(phaseChanged);
   }
 
+  /**
+   * What `complete(message)` (done: true) or `abandon(message)` will report, without reporting
+   * it: the engine stores it with the run's ending and announces it only once that committed.
+   */
+  final(message: string, done: boolean): SyncProgress {
+    return done
+      ? { percent: 100, phase: 'finishing', message }
+      : { ...this.current, phase: 'finishing', message };
+  }
+
+  /** The run ended and its ending is committed: 100 %. */
   complete(message: string): void {
-    this.current = { percent: 100, phase: 'finishing', message };
+    this.current = this.final(message, true);
     this.emit(true);
     this.stop();
   }
 
   /** A run that ended without success: the bar stays where it was, the message says why. */
   abandon(message: string): void {
-    this.current = { ...this.current, phase: 'finishing', message };
+    this.current = this.final(message, false);
     this.emit(true);
     this.stop();
   }

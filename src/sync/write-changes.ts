@@ -54,7 +54,8 @@ export async function writeInTransaction(deps: SyncDeps, input: WriteInput): Pro
     const rowsDeleted = await apply({
       now: clock().toISOString(),
       onChunk: async (done, total, phase) => {
-        const what = phase === 'write' ? 'Wrote' : 'Deleted';
+        // "Writing", not "Wrote": nothing of it is visible until the transaction commits.
+        const what = phase === 'write' ? 'Writing' : 'Deleting';
         progress.update(
           'applying',
           total ? done / total : 1,

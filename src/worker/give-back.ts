@@ -25,18 +25,20 @@ export async function giveBack(
   customer: Customer,
   stopped: StopReason | null,
   finishedAt: string | null,
+  /** The run failed because the database went away: queue it again, and do not count it for the pause. */
+  databaseLost = false,
 ): Promise<string | null> {
   const now = ctx.clock();
   const state = await getSyncState(ctx.db, customer.id);
   if (!state) return null;
   const failures = state.consecutiveFailures;
   const autoPause =
-    !state.isPaused && failures >= ctx.autoPauseFailures
+    !state.isPaused && !databaseLost && failures >= ctx.autoPauseFailures
       ? `Paused automatically after ${failures} failed syncs in a row (last: ${state.lastErrorCode ?? 'unknown'}: ${state.lastErrorMessage ?? ''})`
       : null;
   // An interrupted approval (or manual run) is served again by whoever claims next. (After a
   // lost lease this only lands if the lease was ours again; otherwise its new holder serves it.)
-  const requeue = stopped === 'shutdown' || stopped === 'lease-lost';
+  const requeue = stopped === 'shutdown' || stopped === 'lease-lost' || databaseLost;
   await endClaimWithEvents(ctx.db, customer.id, ctx.owner, {
     // From the run's end, so a manual run pushes an interval schedule back by exactly one interval.
     nextRunAt: nextRunAfter(customer.schedule, finishedAt ? new Date(finishedAt) : now),

@@ -7,6 +7,7 @@ import type { SyncProgress } from '../sync/progress.js';
 import { rateLimitedSource } from './google-rate-limit.js';
 import { startHeartbeat } from './lease-heartbeat.js';
 import { giveBack } from './give-back.js';
+import { whenReachable } from '../db/when-reachable.js';
 import type { WorkerContext } from './worker-context.js';
 
 /** Why a running sync was stopped before its end. */
@@ -76,7 +77,11 @@ export async function runClaimed(
     metrics.runsInProgress.dec();
   }
   const ending = { db, clock, owner: ctx.workerId, autoPauseFailures: ctx.autoPauseFailures };
-  await giveBack(ending, customer, stopReason(), run?.finishedAt ?? null)
+  // A run the database cut short (restart, failover) is run again as soon as it is back.
+  const lostDatabase = run?.error?.code === 'DATABASE_UNAVAILABLE';
+  await whenReachable(() => giveBack(ending, customer, stopReason(), run?.finishedAt ?? null, lostDatabase), {
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  })
     .then((autoPause) => {
       if (autoPause) bus.publish({ type: 'paused', customerId, reason: autoPause });
     })

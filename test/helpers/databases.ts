@@ -1,12 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../../src/db/connection.js';
 import type { Database } from '../../src/db/database.js';
+import { testDatabaseName, testDirPrefix } from './stale-databases.js';
 
 /**
  * Real databases for tests, on every dialect:
@@ -16,9 +15,10 @@ import type { Database } from '../../src/db/database.js';
  *     it('finds a customer by name', async () => { await createCustomer(t.db, …) });
  *   });
  *
- * SQLite gets a fresh file in the temp folder; PostgreSQL a fresh database `leadsync_t_<random>`
+ * SQLite gets a fresh file in the temp folder; PostgreSQL a fresh database `leadsync_t_…`
  * made through TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres) and
- * dropped WITH (FORCE). When PostgreSQL cannot be reached its tests are skipped with a
+ * dropped WITH (FORCE). Both names carry the process's pid: what a killed run left behind is
+ * removed by the next run's global setup (stale-databases.ts). When PostgreSQL cannot be reached its tests are skipped with a
  * warning, or fail when LEADSYNC_REQUIRE_POSTGRES=1 (CI), so a broken CI server cannot pass
  * as green.
  */
@@ -44,7 +44,7 @@ export async function createTestDatabase(
   options: { migrate?: boolean } = {},
 ): Promise<TestDatabase> {
   if (dialect === 'sqlite') {
-    const dir = await mkdtemp(join(tmpdir(), 'leadsync-t-'));
+    const dir = await mkdtemp(testDirPrefix());
     const url = `sqlite:${join(dir, 'leadsync.db')}`;
     const handle = await openDatabase(url, options);
     const drop = async () => {
@@ -53,7 +53,7 @@ export async function createTestDatabase(
     };
     return { handle, db: handle.db, url, drop };
   }
-  const name = `leadsync_t_${randomBytes(6).toString('hex')}`;
+  const name = testDatabaseName();
   await adminQuery(`CREATE DATABASE "${name}"`);
   const url = postgresUrlFor(name);
   const handle = await openDatabase(url, options).catch(async (error: unknown) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LeadsyncError } from '../../src/errors.js';
+import { LeadsyncError, toLeadsyncError } from '../../src/errors.js';
 import { MAX_RETRY_AFTER_MS, retryDelayMs, shouldRetry } from '../../src/sources/backoff.js';
 
 const DEFAULTS = { baseMs: 1000, maxMs: 10_000 };
@@ -68,9 +68,14 @@ describe('shouldRetry', () => {
       'SHEET_TAB_NOT_FOUND',
       'SHEET_NOT_CSV',
       'SOURCE_FORBIDDEN',
+      'INTERNAL',
     ] as const) {
       expect(shouldRetry(new LeadsyncError(code), 0, 3)).toBe(false);
     }
+  });
+
+  it('never retries an unknown error (a bug), wrapped as INTERNAL', () => {
+    expect(shouldRetry(toLeadsyncError(new TypeError('x is undefined')), 0, 3)).toBe(false);
   });
 
   it('retries nothing when retries are off', () => {

@@ -6,7 +6,7 @@ import { createCustomer, type Customer, type NewCustomer } from '../../src/db/cu
 import type { Database, LeadsTable, RunOutcome, RunTrigger } from '../../src/db/database.js';
 import { listRuns, type SyncRun } from '../../src/db/sync-runs.repository.js';
 import { getSyncState, type SyncState } from '../../src/db/sync-states.repository.js';
-import { runSync } from '../../src/sync/engine.js';
+import { runSync, type SyncDeps } from '../../src/sync/engine.js';
 import type { SyncProgress } from '../../src/sync/progress.js';
 import {
   startFakeGoogle,
@@ -56,6 +56,8 @@ export interface SyncOptions extends ConfigOverrides {
   onProgress?: (progress: SyncProgress) => void;
   /** Called after each statement that wrote leads, with the rows it wrote. */
   onLeadWrite?: (rows: number) => void;
+  /** Replaces the customer's source (a source that fails in a way the fake cannot). */
+  sourceFor?: SyncDeps['sourceFor'];
 }
 
 export interface SyncResult {
@@ -152,6 +154,7 @@ export function useSyncBed(dialect: TestDialect): SyncBed {
           clock: () => new Date(NOW.getTime() + ++ticks),
           random: () => 0.5,
           sleep: async (ms) => void sleeps.push(ms),
+          ...(options.sourceFor && { sourceFor: options.sourceFor }),
         },
         {
           customerId: customer.id,
