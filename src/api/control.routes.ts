@@ -11,6 +11,7 @@ import { assertCustomerVisible } from './auth.js';
 import type { App, AppContext } from './context.js';
 import { CustomerIdQuery, ErrorSchema, Id, SyncStatusSchema, Text, withErrors } from './schemas.js';
 import { hasLiveLease, toStatusView } from './status-view.js';
+import { assertApprovable } from '../sync/approval.js';
 
 const Accepted = Type.Object({
   runId: Type.Union([Type.String(), Type.Null()]),
@@ -128,13 +129,8 @@ export function registerControlRoutes(app: App, ctx: AppContext): void {
       const run = isId(runId) ? await findRunById(ctx.db, runId) : undefined;
       const visible = run && (request.scope.kind === 'admin' || request.scope.customerId === run.customerId);
       if (!run || !visible) throw new LeadsyncError('RUN_NOT_FOUND', `No run with id ${runId}`);
-      if (run.outcome !== 'needs_review') {
-        throw new LeadsyncError(
-          'RUN_NOT_APPROVABLE',
-          `Run ${runId} ended ${run.outcome ?? 'not yet'}; only needs_review runs can be approved`,
-        );
-      }
-      const state = await requestRun(ctx.db, run.customerId, 'approval', ctx.clock());
+      await assertApprovable(ctx.db, run);
+      const state = await requestRun(ctx.db, run.customerId, 'approval', ctx.clock(), run.id);
       if (!state) throw notFound(run.customerId);
       if (state.isPaused) throw new LeadsyncError('SYNC_PAUSED', state.pausedReason ?? undefined);
       ctx.bus.publish({ type: 'queued', customerId: run.customerId, trigger: 'approval' });

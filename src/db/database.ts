@@ -115,6 +115,10 @@ export interface LeadSyncStatesTable {
   /** A run was asked for (manual trigger, approval); the worker picks it up before schedules. */
   pendingTrigger: RunTrigger | null;
   updatedAt: Timestamp;
+  /** JSON array of the last finished run's warnings (RunWarning), for the status. */
+  lastWarnings: JsonText | null;
+  /** The held run the last approval approved; the approval run deletes only from its set. */
+  approvedRunId: string | null;
 }
 
 export interface LeadSyncRunsTable {
@@ -144,6 +148,14 @@ export interface LeadSyncRunsTable {
   workerId: string | null;
   /** Live sheet leads after a success or unchanged run, for the mass-delete guard's window. */
   liveLeadsAfter: number | null;
+  /** JSON array of what was wrong with the sheet's data (RunWarning); null on older runs. */
+  warnings: JsonText | null;
+}
+
+/** The keys a held (needs_review) run would have soft-deleted: what its approval may delete. */
+export interface LeadSyncHeldDeletesTable {
+  runId: string;
+  externalKey: string;
 }
 
 export interface Database {
@@ -151,6 +163,7 @@ export interface Database {
   leads: LeadsTable;
   lead_sync_states: LeadSyncStatesTable;
   lead_sync_runs: LeadSyncRunsTable;
+  lead_sync_held_deletes: LeadSyncHeldDeletesTable;
 }
 
 export type CustomerRow = Selectable<CustomersTable>;

@@ -19,6 +19,11 @@ import { downloadBody } from './download.js';
 import type { SpooledBody } from './body-spool.js';
 import { inputFingerprint } from './input-fingerprint.js';
 import { writeInTransaction } from './write-changes.js';
+import { changedSinceApprovalMessage, standingApproval } from './approval.js';
+import { deleteSetFingerprint } from './delete-set.js';
+import { countOutsideHeldDeletes } from '../db/held-deletes.repository.js';
+import { headerChanges } from '../notify/header-changes.js';
+import { capWarnings, headerChangedWarning, type RunWarning } from '../sheet/warnings.js';
 import { NO_FIGURES, recordEnding, type RunFigures } from './record-outcome.js';
 
 /** How many of a held run's deletes are named on the run, for a person to check before approving. */
@@ -44,8 +49,17 @@ export interface SyncDeps {
 export interface SyncRequest {
   customerId: string;
   trigger: RunTrigger;
-  /** Lets this run delete past the mass-delete guard (an approval). */
+  /**
+   * Lets this run delete past the mass-delete guard, whatever it deletes: for tests and tools
+   * only. Services approve with `trigger: 'approval'` instead, which binds the run to the held
+   * run approved (src/sync/approval.ts) and ignores this.
+   */
   allowDeletes?: boolean;
+  /**
+   * With `trigger: 'approval'`: the held run approved (the CLI's). Default the state's
+   * `approvedRunId` (set by the API), else the customer's latest finished run when it was held.
+   */
+  approvedRunId?: string;
   signal?: AbortSignal;
   onProgress?: ProgressListener;
 }
@@ -100,8 +114,10 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
     figures: RunFigures,
     error: LeadsyncError | null,
     trx: Kysely<Database> = db,
+    heldDeleteKeys?: readonly string[],
   ) =>
     recordEnding(trx, {
+      heldDeleteKeys,
       customerId: customer.id,
       runId: run.id,
       outcome,
@@ -149,7 +165,7 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
       progress,
       signal: request.signal,
     });
-    const figures = figuresOf(read, body, retries, fingerprint);
+    const figures = figuresOf(read, body, retries, fingerprint, state);
     const windowDays = config.deleteGuardWindowDays;
     const guard = await massDeleteBaseline(db, customer.id, clock(), windowDays);
     const { liveLeads, baseline } = guard;
@@ -162,23 +178,58 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
       sheetLeads: read.stats.leads,
       thresholdPercent: customer.deleteThresholdPercent,
     };
-    if (!request.allowDeletes && isMassDelete(massDelete)) {
+    const approved =
+      request.trigger === 'approval'
+        ? await standingApproval(
+            db,
+            customer.id,
+            request.approvedRunId ?? state?.approvedRunId ?? null,
+            run.id,
+          )
+        : null;
+    // An approval deletes the approved set or a subset of it; one lead more and it is held again.
+    const moreDeletes =
+      approved !== null && deletes > 0 ? await countOutsideHeldDeletes(db, approved, read.deleteKeys) : 0;
+    const holdFor =
+      approved !== null
+        ? moreDeletes > 0
+          ? changedSinceApprovalMessage(moreDeletes)
+          : null
+        : !request.allowDeletes && isMassDelete(massDelete)
+          ? massDeleteMessage(massDelete, { days: windowDays, sinceApproval: guard.sinceApproval })
+          : null;
+    if (holdFor !== null) {
       await persister.flushAndStop();
       progress.complete(`Held: would delete ${deletes} of ${liveLeads} leads`);
-      const message = massDeleteMessage(massDelete, { days: windowDays, sinceApproval: guard.sinceApproval });
-      const held = new LeadsyncError('MASS_DELETE_HELD', message, {
-        details: { pendingDeletes: deletes, liveLeads, recentLiveLeads: baseline, recentSince: guard.since },
+      const deleteSet = deleteSetFingerprint(read.deleteKeys);
+      const held = new LeadsyncError('MASS_DELETE_HELD', holdFor, {
+        details: {
+          pendingDeletes: deletes,
+          liveLeads,
+          recentLiveLeads: baseline,
+          recentSince: guard.since,
+          ...(approved !== null && { approvedRunId: approved, moreDeletes }),
+        },
       });
       const pendingDeleteSample = await describeSheetLeads(
         db,
         customer.id,
         read.deleteKeys.slice(0, HELD_SAMPLE),
       );
-      const details = { ...figures.details, pendingDeleteSample, liveLeads, recentLiveLeads: baseline };
+      const details = {
+        ...figures.details,
+        pendingDeleteSample,
+        liveLeads,
+        recentLiveLeads: baseline,
+        deleteSet,
+        ...(approved !== null && { approvedRunId: approved, moreDeletes }),
+      };
       return await end(
         'needs_review',
         { ...figures, rowsInserted: 0, rowsUpdated: 0, rowsDeleted: 0, pendingDeletes: deletes, details },
         held,
+        db,
+        read.deleteKeys,
       );
     }
     if (stage.upserts === 0 && deletes === 0) {
@@ -209,7 +260,12 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
     await persister.flushAndStop();
     const figures =
       read && body
-        ? { ...figuresOf(read, body, retries, fingerprint), rowsInserted: 0, rowsUpdated: 0, rowsDeleted: 0 }
+        ? {
+            ...figuresOf(read, body, retries, fingerprint, state),
+            rowsInserted: 0,
+            rowsUpdated: 0,
+            rowsDeleted: 0,
+          }
         : { ...NO_FIGURES, retryCount: retries, bytes: body?.bytes ?? 0 };
     const cancelled = error.code === 'SYNC_CANCELLED';
     progress.abandon(
@@ -228,8 +284,10 @@ function figuresOf(
   body: SpooledBody,
   retries: number,
   fingerprint: string,
+  state: SyncState | undefined,
 ): RunFigures {
   return {
+    warnings: runWarnings(read, state),
     rowsProcessed: read.stats.leads,
     rowsInserted: read.inserts,
     rowsUpdated: read.updates + read.restores,
@@ -269,7 +327,16 @@ function unchangedFigures(
     checksum: last.checksum,
     headerRow: last.headerRow,
     details: { ...last.details, restored: 0, identicalBody: true, fingerprint },
+    // The same sheet read the same way: what was wrong with it still is.
+    warnings: last.warnings,
   };
+}
+
+/** The sheet's warnings, with HEADER_CHANGED when the columns differ from the last good run's. */
+function runWarnings(read: ReadChangesResult, state: SyncState | undefined): RunWarning[] {
+  const changes = headerChanges(state?.lastHeaders ?? null, read.mapping?.header.names ?? null);
+  if (!changes) return read.warnings;
+  return capWarnings([headerChangedWarning(changes.added, changes.removed), ...read.warnings]);
 }
 
 function lastHeaders(state: SyncState | undefined): string[] {

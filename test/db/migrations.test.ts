@@ -92,6 +92,8 @@ const EXPECTED: { [T in keyof Database]: Record<keyof Database[T], Nullability> 
     nextRunAt: 'null',
     pendingTrigger: 'null',
     updatedAt: 'not null',
+    lastWarnings: 'null',
+    approvedRunId: 'null',
   },
   lead_sync_runs: {
     id: 'not null',
@@ -117,6 +119,11 @@ const EXPECTED: { [T in keyof Database]: Record<keyof Database[T], Nullability> 
     details: 'null',
     workerId: 'null',
     liveLeadsAfter: 'null',
+    warnings: 'null',
+  },
+  lead_sync_held_deletes: {
+    runId: 'not null',
+    externalKey: 'not null',
   },
 };
 

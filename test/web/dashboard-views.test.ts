@@ -22,6 +22,7 @@ const run = (patch: Partial<SyncRun>): SyncRun => ({
   rowsUnchanged: 7,
   retryCount: 0,
   error: null,
+  warnings: [],
   ...patch,
 });
 

@@ -47,6 +47,7 @@ export function statusFixture(customerId: string, patch: Partial<SyncStatus> = {
     lastError: null,
     progress: { percent: 0, phase: null, message: null },
     metrics,
+    warnings: [],
     ...patch,
   };
 }

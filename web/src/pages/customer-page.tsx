@@ -9,6 +9,7 @@ import { useStatus } from '../live-status.js';
 import { href } from '../router.js';
 import { MetricsPanel } from './metrics-panel.js';
 import { RunHistory } from './run-history.js';
+import { WarningList } from '../components/warning-list.js';
 import { ScheduleForm } from './schedule-form.js';
 
 /** The charts pull in recharts (most of the bundle): loaded with the first customer page, not the overview. */
@@ -65,6 +66,7 @@ export function CustomerPage({ id }: { id: string }) {
             <code>{status.lastError.code}</code> {errorWords(status.lastError.code, status.lastError.message)}
           </p>
         )}
+        <WarningList warnings={status.warnings} label="Warnings of the last sync" />
       </div>
       <h2>Figures</h2>
       <MetricsPanel status={status} metrics={metrics.data} />
