@@ -154,6 +154,7 @@ export interface LeadSyncRunsTable {
 
 /** The keys a held (needs_review) run would have soft-deleted: what its approval may delete. */
 export interface LeadSyncHeldDeletesTable {
+  customerId: string;
   runId: string;
   externalKey: string;
 }

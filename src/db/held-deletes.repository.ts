@@ -20,22 +20,17 @@ export async function saveHeldDeletes(
   keys: readonly string[],
 ): Promise<void> {
   await dropHeldDeletes(db, customerId);
-  // Two binds a row; well below either dialect's bind limit.
-  const rows = Math.min(5_000, Math.floor(traitsOf(db).maxBindParameters / 2));
+  // Three binds a row; within either dialect's bind limit.
+  const rows = Math.min(5_000, Math.floor(traitsOf(db).maxBindParameters / 3));
   for (let i = 0; i < keys.length; i += rows) {
-    const values = keys.slice(i, i + rows).map((externalKey) => ({ runId, externalKey }));
+    const values = keys.slice(i, i + rows).map((externalKey) => ({ customerId, runId, externalKey }));
     await db.insertInto('lead_sync_held_deletes').values(values).execute();
   }
 }
 
 /** Drops the customer's held delete sets (a success supersedes every held run). */
 export async function dropHeldDeletes(db: Kysely<Database>, customerId: string): Promise<void> {
-  await db
-    .deleteFrom('lead_sync_held_deletes')
-    .where('runId', 'in', (eb) =>
-      eb.selectFrom('lead_sync_runs').select('id').where('customerId', '=', customerId),
-    )
-    .execute();
+  await db.deleteFrom('lead_sync_held_deletes').where('customerId', '=', customerId).execute();
 }
 
 /**
@@ -45,6 +40,7 @@ export async function dropHeldDeletes(db: Kysely<Database>, customerId: string):
  */
 export async function countOutsideHeldDeletes(
   db: Kysely<Database>,
+  customerId: string,
   runId: string,
   keys: readonly string[],
 ): Promise<number> {
@@ -52,21 +48,15 @@ export async function countOutsideHeldDeletes(
   let inside = 0;
   let after: string | null = null;
   for (;;) {
-    let query = db.selectFrom('lead_sync_held_deletes').select('externalKey').where('runId', '=', runId);
+    let query = db
+      .selectFrom('lead_sync_held_deletes')
+      .select('externalKey')
+      .where('customerId', '=', customerId)
+      .where('runId', '=', runId);
     if (after !== null) query = query.where('externalKey', '>', after);
     const rows = await query.orderBy('externalKey').limit(PAGE).execute();
     for (const { externalKey } of rows) if (wanted.has(externalKey)) inside++;
     if (rows.length < PAGE) return wanted.size - inside;
     after = rows[rows.length - 1]!.externalKey;
   }
-}
-
-/** How many keys the held set of `runId` holds. */
-export async function countHeldDeletes(db: Kysely<Database>, runId: string): Promise<number> {
-  const row = await db
-    .selectFrom('lead_sync_held_deletes')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('runId', '=', runId)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
 }

@@ -2,32 +2,24 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import type { Database, RunTrigger } from '../db/database.js';
 import { findCustomerById, type Customer } from '../db/customers.repository.js';
-import { massDeleteBaseline } from '../db/delete-guard.repository.js';
-import { describeSheetLeads, loadLeadIndex } from '../db/leads-sync.repository.js';
+import { loadLeadIndex } from '../db/leads-sync.repository.js';
 import { openLeadStage, type LeadStage } from '../db/lead-stage.js';
 import { findLastGoodRun, type SyncRun } from '../db/sync-runs.repository.js';
 import { startRun } from '../notify/run-events.js';
-import { getSyncState, updateSyncState, type SyncState } from '../db/sync-states.repository.js';
+import { getSyncState, updateSyncState } from '../db/sync-states.repository.js';
 import { LeadsyncError, toLeadsyncError } from '../errors.js';
 import { sourceForCustomer } from './customer-source.js';
 import type { SheetSource } from '../sources/types.js';
-import { isMassDelete, massDeleteMessage, type MassDeleteInput } from './diff.js';
 import { ProgressPersister } from './progress-persister.js';
 import { ProgressTracker, type ProgressListener } from './progress.js';
 import { readChanges, type ReadChangesResult } from './read-changes.js';
 import { downloadBody } from './download.js';
-import type { SpooledBody } from './body-spool.js';
 import { inputFingerprint } from './input-fingerprint.js';
+import type { SpooledBody } from './body-spool.js';
 import { writeInTransaction } from './write-changes.js';
-import { changedSinceApprovalMessage, standingApproval } from './approval.js';
-import { deleteSetFingerprint } from './delete-set.js';
-import { countOutsideHeldDeletes } from '../db/held-deletes.repository.js';
-import { headerChanges } from '../notify/header-changes.js';
-import { capWarnings, headerChangedWarning, type RunWarning } from '../sheet/warnings.js';
 import { NO_FIGURES, recordEnding, type RunFigures } from './record-outcome.js';
-
-/** How many of a held run's deletes are named on the run, for a person to check before approving. */
-const HELD_SAMPLE = 25;
+import { decideHold } from './delete-hold.js';
+import { figuresOf, lastHeaders, unchangedFigures } from './run-figures.js';
 
 /** Everything the engine touches from outside, so tests can swap the clock, sleep and sources. */
 export interface SyncDeps {
@@ -166,68 +158,27 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
       signal: request.signal,
     });
     const figures = figuresOf(read, body, retries, fingerprint, state);
-    const windowDays = config.deleteGuardWindowDays;
-    const guard = await massDeleteBaseline(db, customer.id, clock(), windowDays);
-    const { liveLeads, baseline } = guard;
     const deletes = read.deleteKeys.length;
-
-    const massDelete: MassDeleteInput = {
-      deletes,
-      liveLeads,
-      baseline,
+    const hold = await decideHold(db, {
+      customerId: customer.id,
+      deleteThresholdPercent: customer.deleteThresholdPercent,
+      runId: run.id,
+      approval: request.trigger === 'approval',
+      approvedRunId: request.approvedRunId ?? state?.approvedRunId ?? null,
+      allowDeletes: Boolean(request.allowDeletes),
+      deleteKeys: read.deleteKeys,
       sheetLeads: read.stats.leads,
-      thresholdPercent: customer.deleteThresholdPercent,
-    };
-    const approved =
-      request.trigger === 'approval'
-        ? await standingApproval(
-            db,
-            customer.id,
-            request.approvedRunId ?? state?.approvedRunId ?? null,
-            run.id,
-          )
-        : null;
-    // An approval deletes the approved set or a subset of it; one lead more and it is held again.
-    const moreDeletes =
-      approved !== null && deletes > 0 ? await countOutsideHeldDeletes(db, approved, read.deleteKeys) : 0;
-    const holdFor =
-      approved !== null
-        ? moreDeletes > 0
-          ? changedSinceApprovalMessage(moreDeletes)
-          : null
-        : !request.allowDeletes && isMassDelete(massDelete)
-          ? massDeleteMessage(massDelete, { days: windowDays, sinceApproval: guard.sinceApproval })
-          : null;
-    if (holdFor !== null) {
+      now: clock(),
+      windowDays: config.deleteGuardWindowDays,
+    });
+    if (hold) {
       await persister.flushAndStop();
-      progress.complete(`Held: would delete ${deletes} of ${liveLeads} leads`);
-      const deleteSet = deleteSetFingerprint(read.deleteKeys);
-      const held = new LeadsyncError('MASS_DELETE_HELD', holdFor, {
-        details: {
-          pendingDeletes: deletes,
-          liveLeads,
-          recentLiveLeads: baseline,
-          recentSince: guard.since,
-          ...(approved !== null && { approvedRunId: approved, moreDeletes }),
-        },
-      });
-      const pendingDeleteSample = await describeSheetLeads(
-        db,
-        customer.id,
-        read.deleteKeys.slice(0, HELD_SAMPLE),
-      );
-      const details = {
-        ...figures.details,
-        pendingDeleteSample,
-        liveLeads,
-        recentLiveLeads: baseline,
-        deleteSet,
-        ...(approved !== null && { approvedRunId: approved, moreDeletes }),
-      };
+      progress.complete(`Held: would delete ${deletes} of ${hold.liveLeads} leads`);
+      const details = { ...figures.details, ...hold.details };
       return await end(
         'needs_review',
         { ...figures, rowsInserted: 0, rowsUpdated: 0, rowsDeleted: 0, pendingDeletes: deletes, details },
-        held,
+        hold.error,
         db,
         read.deleteKeys,
       );
@@ -277,68 +228,4 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
     await stage?.dispose();
     await body?.dispose();
   }
-}
-
-function figuresOf(
-  read: ReadChangesResult,
-  body: SpooledBody,
-  retries: number,
-  fingerprint: string,
-  state: SyncState | undefined,
-): RunFigures {
-  return {
-    warnings: runWarnings(read, state),
-    rowsProcessed: read.stats.leads,
-    rowsInserted: read.inserts,
-    rowsUpdated: read.updates + read.restores,
-    rowsDeleted: read.deleteKeys.length,
-    rowsUnchanged: read.unchanged,
-    duplicateKeys: read.stats.duplicateCount,
-    retryCount: retries,
-    bytes: body.bytes,
-    checksum: read.checksum,
-    headerRow: read.mapping?.header.sheetRow ?? null,
-    pendingDeletes: null,
-    details: {
-      restored: read.restores,
-      blankRows: read.stats.blankRows,
-      identity: read.mapping?.identity ?? null,
-      headers: read.mapping?.header.names ?? [],
-      duplicates: read.stats.duplicates,
-      fingerprint,
-    },
-  };
-}
-
-/** An identical body: the last good run's figures stand, nothing was parsed or written. */
-function unchangedFigures(
-  last: SyncRun,
-  body: SpooledBody,
-  retries: number,
-  fingerprint: string,
-): RunFigures {
-  return {
-    ...NO_FIGURES,
-    rowsProcessed: last.rowsProcessed,
-    rowsUnchanged: last.rowsProcessed,
-    duplicateKeys: last.duplicateKeys,
-    retryCount: retries,
-    bytes: body.bytes,
-    checksum: last.checksum,
-    headerRow: last.headerRow,
-    details: { ...last.details, restored: 0, identicalBody: true, fingerprint },
-    // The same sheet read the same way: what was wrong with it still is.
-    warnings: last.warnings,
-  };
-}
-
-/** The sheet's warnings, with HEADER_CHANGED when the columns differ from the last good run's. */
-function runWarnings(read: ReadChangesResult, state: SyncState | undefined): RunWarning[] {
-  const changes = headerChanges(state?.lastHeaders ?? null, read.mapping?.header.names ?? null);
-  if (!changes) return read.warnings;
-  return capWarnings([headerChangedWarning(changes.added, changes.removed), ...read.warnings]);
-}
-
-function lastHeaders(state: SyncState | undefined): string[] {
-  return state?.lastHeaders ?? [];
 }

@@ -122,6 +122,7 @@ const EXPECTED: { [T in keyof Database]: Record<keyof Database[T], Nullability> 
     warnings: 'null',
   },
   lead_sync_held_deletes: {
+    customerId: 'not null',
     runId: 'not null',
     externalKey: 'not null',
   },

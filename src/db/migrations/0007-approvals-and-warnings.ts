@@ -16,9 +16,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   const { columnTypes: t } = traitsOf(db);
   await db.schema
     .createTable('lead_sync_held_deletes')
+    .addColumn('customerId', 'text', (c) => c.notNull())
     .addColumn('runId', 'text', (c) => c.notNull().references('lead_sync_runs.id').onDelete('cascade'))
     .addColumn('externalKey', 'text', (c) => c.notNull())
-    .addPrimaryKeyConstraint('lead_sync_held_deletes_pk', ['runId', 'externalKey'])
+    // customerId first: every run ending drops the customer's sets (an index range, empty mostly).
+    .addPrimaryKeyConstraint('lead_sync_held_deletes_pk', ['customerId', 'runId', 'externalKey'])
     .execute();
   await db.schema.alterTable('lead_sync_runs').addColumn('warnings', t.json).execute();
   await db.schema.alterTable('lead_sync_states').addColumn('lastWarnings', t.json).execute();

@@ -1,0 +1,72 @@
+import type { SyncRun } from '../db/sync-runs.repository.js';
+import type { SyncState } from '../db/sync-states.repository.js';
+import { headerChanges } from '../notify/header-changes.js';
+import { capWarnings, headerChangedWarning, type RunWarning } from '../sheet/warnings.js';
+import type { SpooledBody } from './body-spool.js';
+import type { ReadChangesResult } from './read-changes.js';
+import { NO_FIGURES, type RunFigures } from './record-outcome.js';
+
+/** What a run that read its sheet counted, its warnings included. */
+export function figuresOf(
+  read: ReadChangesResult,
+  body: SpooledBody,
+  retries: number,
+  fingerprint: string,
+  state: SyncState | undefined,
+): RunFigures {
+  return {
+    warnings: runWarnings(read, state),
+    rowsProcessed: read.stats.leads,
+    rowsInserted: read.inserts,
+    rowsUpdated: read.updates + read.restores,
+    rowsDeleted: read.deleteKeys.length,
+    rowsUnchanged: read.unchanged,
+    duplicateKeys: read.stats.duplicateCount,
+    retryCount: retries,
+    bytes: body.bytes,
+    checksum: read.checksum,
+    headerRow: read.mapping?.header.sheetRow ?? null,
+    pendingDeletes: null,
+    details: {
+      restored: read.restores,
+      blankRows: read.stats.blankRows,
+      identity: read.mapping?.identity ?? null,
+      headers: read.mapping?.header.names ?? [],
+      duplicates: read.stats.duplicates,
+      fingerprint,
+    },
+  };
+}
+
+/** An identical body: the last good run's figures stand, nothing was parsed or written. */
+export function unchangedFigures(
+  last: SyncRun,
+  body: SpooledBody,
+  retries: number,
+  fingerprint: string,
+): RunFigures {
+  return {
+    ...NO_FIGURES,
+    rowsProcessed: last.rowsProcessed,
+    rowsUnchanged: last.rowsProcessed,
+    duplicateKeys: last.duplicateKeys,
+    retryCount: retries,
+    bytes: body.bytes,
+    checksum: last.checksum,
+    headerRow: last.headerRow,
+    details: { ...last.details, restored: 0, identicalBody: true, fingerprint },
+    // The same sheet read the same way: what was wrong with it still is.
+    warnings: last.warnings,
+  };
+}
+
+/** The sheet's warnings, with HEADER_CHANGED when the columns differ from the last good run's. */
+function runWarnings(read: ReadChangesResult, state: SyncState | undefined): RunWarning[] {
+  const changes = headerChanges(state?.lastHeaders ?? null, read.mapping?.header.names ?? null);
+  if (!changes) return read.warnings;
+  return capWarnings([headerChangedWarning(changes.added, changes.removed), ...read.warnings]);
+}
+
+export function lastHeaders(state: SyncState | undefined): string[] {
+  return state?.lastHeaders ?? [];
+}
