@@ -34,6 +34,13 @@ export interface ReadChangesResult {
   warnings: RunWarning[];
 }
 
+const COUNTER = {
+  insert: 'inserts',
+  update: 'updates',
+  restore: 'restores',
+  unchanged: 'unchanged',
+} as const satisfies Record<RowChange, string>;
+
 /**
  * Parses a downloaded body into leads, compares every lead with the index as it comes, and
  * stages only what must be written. Touches no table of the database: a failure here leaves
@@ -53,16 +60,7 @@ export async function readChanges(input: ReadChangesInput): Promise<ReadChangesR
   let read = 0;
   const reader = readSheetLeads(records, input.options, { onHeader: (m) => (mapping = m) });
   const repeats = new RepeatMatcher(index);
-  const count = (change: RowChange) =>
-    result[
-      change === 'insert'
-        ? 'inserts'
-        : change === 'update'
-          ? 'updates'
-          : change === 'restore'
-            ? 'restores'
-            : 'unchanged'
-    ]++;
+  const count = (change: RowChange) => result[COUNTER[change]]++;
   for await (const batch of reader.leads) {
     for (const lead of batch) {
       if (repeats.hold(lead)) continue;
