@@ -120,6 +120,11 @@ export const ERROR_CODES = {
     retryable: false,
     message: 'Only a run that needs review can be approved',
   },
+  RUN_NOT_LATEST: {
+    status: 409,
+    retryable: false,
+    message: "Only the customer's latest finished run can be approved; a later run superseded this one",
+  },
   // Lookups and input.
   CUSTOMER_NOT_FOUND: { status: 404, retryable: false, message: 'No such customer' },
   RUN_NOT_FOUND: { status: 404, retryable: false, message: 'No such run' },

@@ -13,6 +13,7 @@ import { CustomerIdHeaders, CustomerIdQueryOrHeader } from './customer-id-header
 import { ErrorSchema, Id, Text, withErrors } from './schemas.js';
 import { hasLiveLease, toStatusView } from './status-view.js';
 import { ControlStatusSchema, TriggerAcceptedSchema as Accepted } from './sync.schemas.js';
+import { assertApprovable } from '../sync/approval.js';
 
 /** The seed's `{success, message, customerId}`, which its client reads from trigger, pause and resume. */
 const done = (customerId: string, message: string) => ({ success: true as const, message, customerId });
@@ -133,13 +134,8 @@ export function registerControlRoutes(app: App, ctx: AppContext): void {
       const run = isId(runId) ? await findRunById(ctx.db, runId) : undefined;
       const visible = run && (request.scope.kind === 'admin' || request.scope.customerId === run.customerId);
       if (!run || !visible) throw new LeadsyncError('RUN_NOT_FOUND', `No run with id ${runId}`);
-      if (run.outcome !== 'needs_review') {
-        throw new LeadsyncError(
-          'RUN_NOT_APPROVABLE',
-          `Run ${runId} ended ${run.outcome ?? 'not yet'}; only needs_review runs can be approved`,
-        );
-      }
-      const state = await requestRun(ctx.db, run.customerId, 'approval', ctx.clock());
+      await assertApprovable(ctx.db, run);
+      const state = await requestRun(ctx.db, run.customerId, 'approval', ctx.clock(), run.id);
       if (!state) throw notFound(run.customerId);
       if (state.isPaused) throw new LeadsyncError('SYNC_PAUSED', state.pausedReason ?? undefined);
       ctx.bus.publish({ type: 'queued', customerId: run.customerId, trigger: 'approval' });

@@ -1,6 +1,9 @@
 import { Type } from 'typebox';
 import type { HeldLead } from '../db/leads-sync.repository.js';
-import { listRuns, type SyncRun } from '../db/sync-runs.repository.js';
+import { findRunById, listRuns, type SyncRun } from '../db/sync-runs.repository.js';
+import type { DeleteSetFingerprint } from '../sync/delete-set.js';
+import { LeadsyncError } from '../errors.js';
+import { isId } from '../ids.js';
 import { assertCustomerVisible, scopedCustomerId } from './auth.js';
 import type { App, AppContext } from './context.js';
 import { Cursor, Id, Limit, RunSchema, withErrors } from './schemas.js';
@@ -38,6 +41,25 @@ export function registerRunRoutes(app: App, ctx: AppContext): void {
       };
     },
   );
+
+  app.get(
+    '/api/leads/sync/runs/:runId',
+    {
+      config: { access: 'scoped' },
+      schema: {
+        tags: ['runs'],
+        params: Type.Object({ runId: Id }),
+        response: withErrors({ 200: RunSchema }),
+      },
+    },
+    async (request) => {
+      const { runId } = request.params;
+      const run = isId(runId) ? await findRunById(ctx.db, runId) : undefined;
+      const visible = run && (request.scope.kind === 'admin' || request.scope.customerId === run.customerId);
+      if (!run || !visible) throw new LeadsyncError('RUN_NOT_FOUND', `No run with id ${runId}`);
+      return toRunJson(run);
+    },
+  );
 }
 
 /** The contract's Run JSON (pendingDeletes only on held runs). */
@@ -53,9 +75,11 @@ export function toRunJson(run: SyncRun) {
     ...rest
   } = run;
   const sample = details?.pendingDeleteSample;
+  const deleteSet = details?.deleteSet as DeleteSetFingerprint | undefined;
   return {
     ...rest,
     ...(pendingDeletes !== null && { pendingDeletes }),
     ...(Array.isArray(sample) && { pendingDeleteSample: sample as HeldLead[] }),
+    ...(deleteSet !== undefined && { deleteSet }),
   };
 }

@@ -49,6 +49,18 @@ export const CustomerIdQuery = Type.Object({ customerId: Id });
 
 export const ErrorInfo = Nullable(Type.Object({ code: Type.String(), message: Type.String() }));
 
+/** What was wrong with a sheet's data (README: Warnings); never a failure. */
+export const WarningSchema = Type.Object(
+  {
+    code: Type.String(),
+    message: Type.String(),
+    column: Type.Optional(Type.String()),
+    count: Type.Integer(),
+    samples: Type.Optional(Type.Array(Type.Union([Type.String(), Type.Number()]))),
+  },
+  { $id: 'Warning' },
+);
+
 export const RunSchema = Type.Object({
   id: Type.String(),
   customerId: Type.String(),
@@ -64,7 +76,10 @@ export const RunSchema = Type.Object({
   rowsUnchanged: Type.Integer(),
   retryCount: Type.Integer(),
   error: ErrorInfo,
+  warnings: Type.Array(WarningSchema),
   pendingDeletes: Type.Optional(Nullable(Type.Integer())),
+  /** Held runs: the fingerprint of the delete set an approval may apply (or a subset of it). */
+  deleteSet: Type.Optional(Type.Object({ count: Type.Integer(), sha256: Type.String() })),
   /** Held runs: some of the leads the run would delete (at most 25), to check before approving. */
   pendingDeleteSample: Type.Optional(
     Type.Array(

@@ -1,6 +1,8 @@
 import type { StatusRow } from '../db/sync-status.repository.js';
 import type { SyncProgress } from '../sync/progress.js';
 import type { SyncStatusView } from './sync.schemas.js';
+import { parseJson } from '../db/repository-helpers.js';
+import type { RunWarning } from '../sheet/warnings.js';
 
 /** A lease is live until its expiry; only a live lease means a sync is running. */
 export function hasLiveLease(row: Pick<StatusRow, 'leaseOwner' | 'leaseExpiresAt'>, now: Date): boolean {
@@ -69,5 +71,6 @@ export function toStatusView(row: StatusRow, now: Date, live?: SyncProgress): Sy
       errorCount: row.errorCount,
       retryCount: row.retryCount,
     },
+    warnings: parseJson<RunWarning[]>(row.lastWarnings) ?? [],
   };
 }

@@ -1,4 +1,5 @@
 import { Type, type Static, type TSchema } from 'typebox';
+import { WarningSchema } from './schemas.js';
 
 /**
  * The JSON of the six `/api/leads/sync/*` endpoints. Their public shape is the seed system's
@@ -66,6 +67,8 @@ export const SyncStatusSchema = Type.Object({
     },
     { description: 'The last run’s figures' },
   ),
+  /** The last finished run's warnings. */
+  warnings: Type.Array(WarningSchema),
 });
 export type SyncStatusView = Static<typeof SyncStatusSchema>;
 

@@ -72,7 +72,7 @@ export async function runUnderLease(
         customer,
         owner,
         leaseMs,
-        servesApproval: Boolean(request.allowDeletes),
+        servesApproval: request.trigger === 'approval',
         wait: choice.wait,
         waitTimeoutMs: choice.waitTimeoutMs,
         signal: controller.signal,

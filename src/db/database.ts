@@ -128,6 +128,10 @@ export interface LeadSyncStatesTable {
   /** Bytes those skips did not download (the last body's size each time). */
   bytesSaved: Generated<number>;
   updatedAt: Timestamp;
+  /** JSON array of the last finished run's warnings (RunWarning), for the status. */
+  lastWarnings: JsonText | null;
+  /** The held run the last approval approved; the approval run deletes only from its set. */
+  approvedRunId: string | null;
 }
 
 export interface LeadSyncRunsTable {
@@ -157,6 +161,15 @@ export interface LeadSyncRunsTable {
   workerId: string | null;
   /** Live sheet leads after a success or unchanged run, for the mass-delete guard's window. */
   liveLeadsAfter: number | null;
+  /** JSON array of what was wrong with the sheet's data (RunWarning); null on older runs. */
+  warnings: JsonText | null;
+}
+
+/** The keys a held (needs_review) run would have soft-deleted: what its approval may delete. */
+export interface LeadSyncHeldDeletesTable {
+  customerId: string;
+  runId: string;
+  externalKey: string;
 }
 
 export interface Database {
@@ -164,6 +177,7 @@ export interface Database {
   leads: LeadsTable;
   lead_sync_states: LeadSyncStatesTable;
   lead_sync_runs: LeadSyncRunsTable;
+  lead_sync_held_deletes: LeadSyncHeldDeletesTable;
 }
 
 export type CustomerRow = Selectable<CustomersTable>;

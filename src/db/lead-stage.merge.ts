@@ -96,3 +96,24 @@ export async function mergeStaged(
   }
   return deleted;
 }
+
+/** Renames per statement (two binds each, plus one: far below either dialect's bind limit). */
+const RENAMES_PER_STATEMENT = 500;
+
+/** Re-keys staged rows, `[from, to]` pairs, before the merge (one CASE per 500 renames). */
+export async function renameStaged(
+  db: Kysely<Database>,
+  table: string,
+  renames: readonly [string, string][],
+): Promise<void> {
+  for (let i = 0; i < renames.length; i += RENAMES_PER_STATEMENT) {
+    const part = renames.slice(i, i + RENAMES_PER_STATEMENT);
+    const cases = sql.join(
+      part.map(([from, to]) => sql`WHEN ${from} THEN ${to}`),
+      sql` `,
+    );
+    const froms = sql.join(part.map(([from]) => sql`${from}`));
+    await sql`UPDATE ${sql.raw(table)} SET "externalKey" = CASE "externalKey" ${cases} END
+              WHERE "externalKey" IN (${froms})`.execute(db);
+  }
+}

@@ -6,7 +6,7 @@ import { from as copyFrom, type CopyStreamQuery } from 'pg-copy-streams';
 import type { Database } from './database.js';
 import type { LeadStage, StageOptions } from './lead-stage.js';
 import { STAGE_COLUMNS, stageValues } from './lead-stage.columns.js';
-import { mergeStaged } from './lead-stage.merge.js';
+import { mergeStaged, renameStaged } from './lead-stage.merge.js';
 import { newId } from '../ids.js';
 
 /** COPY data is sent in pieces of about this many characters. */
@@ -32,6 +32,7 @@ export function openPostgresStage(db: Kysely<Database>, pool: pg.Pool, options: 
   let copy: { stream: CopyStreamQuery; error: Error | null } | null = null;
   let piece = '';
   let upserts = 0;
+  const renames: [string, string][] = [];
   let deletes = 0;
   let created = false;
   let disposed = false;
@@ -96,6 +97,9 @@ export function openPostgresStage(db: Kysely<Database>, pool: pg.Pool, options: 
       upserts++;
       await send(`${upserts}\t${stageValues(lead, newId()).map(copyText).join('\t')}\n`);
     },
+    rename(from, to) {
+      renames.push([from, to]);
+    },
     async addDeletes(keys) {
       if (keys.length === 0) return;
       await endCopy();
@@ -110,6 +114,7 @@ export function openPostgresStage(db: Kysely<Database>, pool: pg.Pool, options: 
       await endCopy();
       if (!created) await connect();
       releaseClient(false);
+      await renameStaged(db, table, renames);
       return db.transaction().execute((trx) =>
         work(trx, (applyOptions) =>
           mergeStaged(

@@ -4,7 +4,7 @@ import type { Database } from './database.js';
 import { DIALECT_TRAITS } from './dialect.js';
 import type { LeadStage, StageOptions } from './lead-stage.js';
 import { STAGE_COLUMNS, stageValues } from './lead-stage.columns.js';
-import { mergeStaged } from './lead-stage.merge.js';
+import { mergeStaged, renameStaged } from './lead-stage.merge.js';
 import { newId } from '../ids.js';
 
 /**
@@ -27,6 +27,7 @@ export function openSqliteStage(db: Kysely<Database>, options: StageOptions): Le
   let opened: Promise<void> | null = null;
   let pending: (string | number | null)[] = [];
   let upserts = 0;
+  const renames: [string, string][] = [];
   let deletes = 0;
   let disposed = false;
 
@@ -59,6 +60,9 @@ export function openSqliteStage(db: Kysely<Database>, options: StageOptions): Le
       upserts++;
       if (pending.length >= rowsPerInsert * columns) await flush();
     },
+    rename(from, to) {
+      renames.push([from, to]);
+    },
     async addDeletes(keys) {
       if (keys.length === 0) return;
       await open();
@@ -74,6 +78,7 @@ export function openSqliteStage(db: Kysely<Database>, options: StageOptions): Le
     async commit(work) {
       await open();
       await flush();
+      await renameStaged(db, `temp.${table}`, renames);
       return db.transaction().execute((trx) =>
         work(trx, (applyOptions) =>
           mergeStaged(

@@ -18,6 +18,11 @@ import { openSqliteStage } from './lead-stage.sqlite.js';
 export interface LeadStage {
   /** Stages a lead to insert, update or restore (matched on its key). */
   add(lead: SheetLead): Promise<void>;
+  /**
+   * Gives the staged row of key `from` the key `to` (applied before the merge): a repeated
+   * identity's first row re-keyed once the sheet is read (src/sync/repeat-matching.ts).
+   */
+  rename(from: string, to: string): void;
   /** Stages keys of sheet leads to soft-delete. */
   addDeletes(keys: readonly string[]): Promise<void>;
   readonly upserts: number;

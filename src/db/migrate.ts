@@ -7,6 +7,7 @@ import * as notifications from './migrations/0003-notifications.js';
 import * as leadSyncIndex from './migrations/0004-lead-sync-index.js';
 import * as dropEmailIndex from './migrations/0005-drop-email-index.js';
 import * as runLiveLeads from './migrations/0006-run-live-leads.js';
+import * as approvalsAndWarnings from './migrations/0007-approvals-and-warnings.js';
 import * as runDays from './migrations/0008-run-days.js';
 import * as pushAndRevisions from './migrations/0010-push-and-revisions.js';
 
@@ -21,6 +22,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0004-lead-sync-index': leadSyncIndex,
   '0005-drop-email-index': dropEmailIndex,
   '0006-run-live-leads': runLiveLeads,
+  '0007-approvals-and-warnings': approvalsAndWarnings,
   '0008-run-days': runDays,
   '0010-push-and-revisions': pushAndRevisions,
 });

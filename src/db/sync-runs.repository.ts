@@ -4,6 +4,7 @@ import { newId } from '../ids.js';
 import type { Database, LeadSyncRunsTable, RunOutcome, RunTrigger, SyncRunRow } from './database.js';
 import { decodeCursor } from './page-cursor.js';
 import { parseJson, toIso } from './repository-helpers.js';
+import type { RunWarning } from '../sheet/warnings.js';
 
 // Aggregates over this table, for metrics; one import gives the whole runs API.
 export { runStats, type RunStats } from './sync-run-stats.repository.js';
@@ -31,6 +32,8 @@ export interface SyncRun {
   pendingDeletes: number | null;
   details: Record<string, unknown> | null;
   workerId: string | null;
+  /** What was wrong with the sheet's data (never a failure); [] when nothing, or before any was read. */
+  warnings: RunWarning[];
 }
 
 export interface NewSyncRun {
@@ -48,6 +51,7 @@ export type RunResult = {
   durationMs: number;
   error?: { code: string; message: string } | null;
   details?: Record<string, unknown> | null;
+  warnings?: RunWarning[];
   /** Live sheet leads after the run (success and unchanged), read by the mass-delete guard. */
   liveLeadsAfter?: number | null;
 } & Partial<Pick<SyncRun, FigureKey>>;
@@ -115,6 +119,7 @@ export async function finishRun(
   }
   if (result.details !== undefined) set.details = result.details && JSON.stringify(result.details);
   if (result.liveLeadsAfter !== undefined) set.liveLeadsAfter = result.liveLeadsAfter;
+  if (result.warnings !== undefined) set.warnings = JSON.stringify(result.warnings);
   const row = await db
     .updateTable('lead_sync_runs')
     .set(set)
@@ -144,6 +149,22 @@ export async function findLastGoodRun(
     .orderBy('id', 'desc')
     .limit(1)
     .executeTakeFirst();
+  return row && toSyncRun(row);
+}
+
+/** The customer's newest finished run (any outcome), optionally other than `exceptId`. */
+export async function findLatestFinishedRun(
+  db: Kysely<Database>,
+  customerId: string,
+  exceptId?: string,
+): Promise<SyncRun | undefined> {
+  let query = db
+    .selectFrom('lead_sync_runs')
+    .selectAll()
+    .where('customerId', '=', customerId)
+    .where('outcome', 'is not', null);
+  if (exceptId !== undefined) query = query.where('id', '<>', exceptId);
+  const row = await query.orderBy('startedAt', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
   return row && toSyncRun(row);
 }
 
@@ -203,5 +224,6 @@ function toSyncRun(row: SyncRunRow): SyncRun {
     pendingDeletes: row.pendingDeletes,
     details: parseJson<Record<string, unknown>>(row.details),
     workerId: row.workerId,
+    warnings: parseJson<RunWarning[]>(row.warnings) ?? [],
   };
 }

@@ -8,6 +8,7 @@ import type {
   SyncStateRow,
 } from './database.js';
 import { parseJson, toFlag, toIsoOrNull } from './repository-helpers.js';
+import type { RunWarning } from '../sheet/warnings.js';
 
 /** A customer's sync state: the table's columns with flags as booleans and headers parsed. */
 // The lease functions work on this table too; one import gives the whole state API.
@@ -51,6 +52,10 @@ export interface SyncState {
   googleRequestsSaved: number;
   bytesSaved: number;
   updatedAt: string;
+  /** The last finished run's warnings. */
+  lastWarnings: RunWarning[];
+  /** The held run the last approval approved (its approval run may delete only its set). */
+  approvedRunId: string | null;
 }
 
 type TimestampKey = 'lastSyncAt' | 'lastSuccessAt' | 'nextRunAt';
@@ -172,6 +177,7 @@ const PLAIN_KEYS = [
   'rowCount',
   'pendingTrigger',
   'lastSourceVersion',
+  'approvedRunId',
 ] as const satisfies readonly (keyof SyncStatePatch)[];
 
 function toColumns(patch: SyncStatePatch): Updateable<LeadSyncStatesTable> {
@@ -181,6 +187,7 @@ function toColumns(patch: SyncStatePatch): Updateable<LeadSyncStatesTable> {
   if (patch.isRunning !== undefined) set.isRunning = toFlag(patch.isRunning);
   if (patch.lastHeaders !== undefined)
     set.lastHeaders = patch.lastHeaders && JSON.stringify(patch.lastHeaders);
+  if (patch.lastWarnings !== undefined) set.lastWarnings = JSON.stringify(patch.lastWarnings);
   for (const key of ['lastSyncAt', 'lastSuccessAt', 'nextRunAt'] as const) {
     const value = patch[key];
     if (value !== undefined) set[key] = toIsoOrNull(value);
@@ -195,5 +202,6 @@ function toSyncState(row: SyncStateRow): SyncState {
     isRunning: row.isRunning === 1,
     progressPhase: row.progressPhase as SyncPhase | null,
     lastHeaders: parseJson<string[]>(row.lastHeaders),
+    lastWarnings: parseJson<RunWarning[]>(row.lastWarnings) ?? [],
   };
 }

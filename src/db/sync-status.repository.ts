@@ -18,10 +18,16 @@ export async function requestRun(
   customerId: string,
   trigger: RunTrigger,
   now: Date,
+  /** For an approval: the held run approved, whose delete set the approval run may apply. */
+  approvedRunId?: string,
 ): Promise<SyncState | undefined> {
   let query = db
     .updateTable('lead_sync_states')
-    .set({ pendingTrigger: trigger, updatedAt: now.toISOString() })
+    .set({
+      pendingTrigger: trigger,
+      updatedAt: now.toISOString(),
+      ...(approvedRunId !== undefined && { approvedRunId }),
+    })
     .where('customerId', '=', customerId)
     .where('isPaused', '=', 0);
   if (trigger !== 'approval') query = query.where('pendingTrigger', 'is', null);
@@ -97,6 +103,7 @@ const STATUS_COLUMNS = [
   'leaseExpiresAt',
   'nextRunAt',
   'pendingTrigger',
+  'lastWarnings',
 ] as const satisfies readonly (keyof SyncStateRow)[];
 
 export type StatusRow = Pick<SyncStateRow, (typeof STATUS_COLUMNS)[number]> & {

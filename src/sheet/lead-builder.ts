@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
 import { DuplicateKeys, type DuplicateKey } from './duplicate-keys.js';
 import { leadKey } from './lead-identity.js';
+import type { CellWarnings } from './warnings.js';
 import { normalizeEmail, normalizePhone, parseDateCell } from './normalize.js';
 import { LEAD_FIELDS, type LeadField, type LeadValues, type SheetLead, type SheetMapping } from './types.js';
 
@@ -30,7 +31,7 @@ export interface LeadBuilder {
  * - `hash`: SHA-1 of the mapping fingerprint and every (name, value), in name order: the row's
  *   position is not in it, so a moved row, or a reordered header, changes no hash.
  */
-export function createLeadBuilder(mapping: SheetMapping): LeadBuilder {
+export function createLeadBuilder(mapping: SheetMapping, warnings?: CellWarnings): LeadBuilder {
   // Interned once (a property-key round trip), so that the per-row keyed stores reuse them.
   const names = mapping.header.names.map((name) => Object.keys({ [name]: 0 })[0] ?? name);
   const width = names.length;
@@ -50,7 +51,7 @@ export function createLeadBuilder(mapping: SheetMapping): LeadBuilder {
     }
     return name;
   };
-  const readValues = valueReader(mapping);
+  const readValues = valueReader(mapping, warnings);
   const protoColumn = names.indexOf('__proto__');
 
   return {
@@ -85,9 +86,10 @@ export function createLeadBuilder(mapping: SheetMapping): LeadBuilder {
         content += `${SEP}${SEP}${name}${SEP}${value}`;
       }
       const values = readValues(cells);
-      const key = leadKey(mapping, cells, values, content);
+      const identity = leadKey(mapping, cells, values, content);
       return {
-        key: keys.claim(key, sheetRow),
+        key: keys.claim(identity, sheetRow),
+        identity,
         sheetRow,
         hash: hash('sha1', hashSeed + content, 'hex'),
         data,
@@ -101,29 +103,42 @@ export function createLeadBuilder(mapping: SheetMapping): LeadBuilder {
   };
 }
 
-/** Reads the typed values from a row's trimmed cells; no closure is made per row (hot path). */
-function valueReader(mapping: SheetMapping): (cells: string[]) => LeadValues {
+/**
+ * Reads the typed values from a row's trimmed cells; no closure is made per row (hot path).
+ * A cell that is there but cannot be read (a date, an email, a phone number) is noted in
+ * `warnings`; only failures cost anything.
+ */
+function valueReader(mapping: SheetMapping, warnings?: CellWarnings): (cells: string[]) => LeadValues {
   const { fields, dateOrder } = mapping;
   const column = {} as Record<LeadField, number>;
   for (const field of LEAD_FIELDS) column[field] = fields[field] ?? -1;
+  const names = mapping.header.names;
+  const note = (code: Parameters<CellWarnings['note']>[0], field: LeadField, cell: string) =>
+    warnings?.note(code, names[column[field]] ?? field, cell);
   return (cells) => {
     const firstName = cellAt(cells, column.firstName);
     const lastName = cellAt(cells, column.lastName);
     const emailCell = cellAt(cells, column.email);
     const phoneCell = cellAt(cells, column.phone);
     const dateCell = cellAt(cells, column.occurredAt);
+    const email = emailCell === null ? null : normalizeEmail(emailCell);
+    if (email === null && emailCell !== null) note('EMAIL_INVALID', 'email', emailCell);
+    const phoneNormalized = phoneCell === null ? null : normalizePhone(phoneCell);
+    if (phoneNormalized === null && phoneCell !== null) note('PHONE_UNREADABLE', 'phone', phoneCell);
+    const occurredAt = dateCell === null ? null : parseDateCell(dateCell, dateOrder);
+    if (occurredAt === null && dateCell !== null) note('DATE_UNREADABLE', 'occurredAt', dateCell);
     return {
       fullName: cellAt(cells, column.fullName) ?? joinName(firstName, lastName),
       firstName,
       lastName,
-      email: emailCell === null ? null : normalizeEmail(emailCell),
+      email,
       phone: phoneCell,
-      phoneNormalized: phoneCell === null ? null : normalizePhone(phoneCell),
+      phoneNormalized,
       company: cellAt(cells, column.company),
       jobTitle: cellAt(cells, column.jobTitle),
       source: cellAt(cells, column.source),
       owner: cellAt(cells, column.owner),
-      occurredAt: dateCell === null ? null : parseDateCell(dateCell, dateOrder),
+      occurredAt,
       notes: cellAt(cells, column.notes),
     };
   };

@@ -18,6 +18,14 @@ import { detectHeader } from './header-detect.js';
 import { createLeadBuilder, type LeadBuilder } from './lead-builder.js';
 import type { RecordLimits } from './record-limits.js';
 import type { MappingOptions, SheetHeader, SheetLead, SheetMapping } from './types.js';
+import {
+  capWarnings,
+  CellWarnings,
+  columnsUnmappedWarning,
+  duplicateKeysWarning,
+  sheetEmptyWarning,
+  type RunWarning,
+} from './warnings.js';
 
 /** Non-blank records looked at to find the header. */
 const HEADER_SAMPLE = 30;
@@ -50,6 +58,8 @@ export interface SheetReadStats {
   readonly duplicates: DuplicateKey[];
   /** Order-independent digest of every lead's (key, hash) so far (SheetChecksum). */
   readonly checksum: string;
+  /** What is wrong with the data so far (bounded: 20 kinds, 5 samples each); final at the end. */
+  readonly warnings: RunWarning[];
 }
 
 export interface SheetReader {
@@ -70,6 +80,7 @@ export function readSheetLeads(
 ): SheetReader {
   let builder: LeadBuilder | null = null;
   const checksum = new SheetChecksum();
+  const cells = new CellWarnings(options.dateOrder);
   const stats: SheetReadStats = {
     header: null,
     mapping: null,
@@ -84,6 +95,9 @@ export function readSheetLeads(
     },
     get checksum() {
       return checksum.digest();
+    },
+    get warnings() {
+      return sheetWarnings(stats, cells);
     },
   };
   const batchSize = Math.max(1, hooks.batchSize ?? 100);
@@ -107,7 +121,7 @@ export function readSheetLeads(
       stats.header = header;
       stats.mapping = mapping;
       hooks.onHeader?.(mapping);
-      const started = createLeadBuilder(mapping);
+      const started = createLeadBuilder(mapping, cells);
       for (let i = header.index + 1; i < sample.length; i++) take(started, sample[i]!, i);
       return started;
     };
@@ -141,6 +155,21 @@ export function readSheetLeads(
   }
 
   return { leads: leads(), stats };
+}
+
+/** The sheet-level warnings (empty sheet, repeated identities, unmapped columns), then the cells'. */
+function sheetWarnings(stats: SheetReadStats, cells: CellWarnings): RunWarning[] {
+  const warnings: RunWarning[] = [];
+  const { header, mapping } = stats;
+  if (header && stats.leads === 0) warnings.push(sheetEmptyWarning(header.sheetRow));
+  if (stats.duplicateCount > 0) warnings.push(duplicateKeysWarning(stats.duplicateCount, stats.duplicates));
+  if (mapping) {
+    const read = new Set(Object.values(mapping.fields));
+    if (mapping.identityColumn !== null) read.add(mapping.identityColumn);
+    const unmapped = mapping.header.names.filter((_, index) => !read.has(index));
+    if (unmapped.length > 0) warnings.push(columnsUnmappedWarning(unmapped));
+  }
+  return capWarnings([...warnings, ...cells.list()]);
 }
 
 /**

@@ -72,6 +72,12 @@ export interface LeadValues {
 export interface SheetLead {
   /** Stable identity within the customer (never the row position). */
   key: string;
+  /**
+   * The identity before de-duplication: equal to `key` unless an earlier row of the sheet had
+   * it, when `key` is `identity#2`, `#3`, … by sheet order (the sync then matches such rows to
+   * stored leads by content first, src/sync/repeat-matching.ts).
+   */
+  identity: string;
   /** 1-based sheet row it came from (informational). */
   sheetRow: number;
   /** Hash of the row's content and the mapping fingerprint; not of its position. */

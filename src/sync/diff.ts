@@ -8,6 +8,13 @@ export type LeadIndex = Map<string, string>;
 export type RowChange = 'insert' | 'update' | 'restore' | 'unchanged';
 
 export const DELETED_MARK = '~';
+/**
+ * Put in front of the entry of a key a row took to update or restore it: the key is taken (not
+ * vanished), and the stored hash stays known until the end of the sheet, where a later row with
+ * the same identity may match it by content (src/sync/repeat-matching.ts). Unchanged rows
+ * delete their entry, so this costs only the changed rows.
+ */
+export const TAKEN_MARK = '!';
 
 export function indexEntry(hash: string | null, deleted: boolean): string {
   return (deleted ? DELETED_MARK : '') + (hash ?? '');
@@ -19,16 +26,27 @@ export function indexEntry(hash: string | null, deleted: boolean): string {
  */
 export function takeChange(index: LeadIndex, key: string, hash: string): RowChange {
   const entry = index.get(key);
-  if (entry === undefined) return 'insert';
-  index.delete(key);
-  if (entry.startsWith(DELETED_MARK)) return 'restore';
-  return entry === hash ? 'unchanged' : 'update';
+  if (entry === undefined || entry.startsWith(TAKEN_MARK)) return 'insert';
+  if (entry === hash) {
+    index.delete(key);
+    return 'unchanged';
+  }
+  index.set(key, TAKEN_MARK + entry);
+  return entry.startsWith(DELETED_MARK) ? 'restore' : 'update';
+}
+
+/** True when a stored lead has this key and no row of the sheet took it yet. */
+export function isUntaken(index: LeadIndex, key: string): boolean {
+  const entry = index.get(key);
+  return entry !== undefined && !entry.startsWith(TAKEN_MARK);
 }
 
 /** Keys left in the index after every row was taken that are still live: to be soft-deleted. */
 export function vanishedKeys(index: LeadIndex): string[] {
   const keys: string[] = [];
-  for (const [key, entry] of index) if (!entry.startsWith(DELETED_MARK)) keys.push(key);
+  for (const [key, entry] of index) {
+    if (!entry.startsWith(DELETED_MARK) && !entry.startsWith(TAKEN_MARK)) keys.push(key);
+  }
   return keys;
 }
 

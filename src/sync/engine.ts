@@ -2,16 +2,14 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import type { Database, RunTrigger } from '../db/database.js';
 import { findCustomerById, type Customer } from '../db/customers.repository.js';
-import { massDeleteBaseline } from '../db/delete-guard.repository.js';
-import { describeSheetLeads, loadLeadIndex } from '../db/leads-sync.repository.js';
+import { loadLeadIndex } from '../db/leads-sync.repository.js';
 import { openLeadStage, type LeadStage } from '../db/lead-stage.js';
 import { findLastGoodRun, type SyncRun } from '../db/sync-runs.repository.js';
 import { startRun } from '../notify/run-events.js';
-import { getSyncState, updateSyncState, type SyncState } from '../db/sync-states.repository.js';
+import { getSyncState, updateSyncState } from '../db/sync-states.repository.js';
 import { LeadsyncError, toLeadsyncError } from '../errors.js';
 import { sourceForCustomer } from './customer-source.js';
 import type { SheetSource } from '../sources/types.js';
-import { isMassDelete, massDeleteMessage, type MassDeleteInput } from './diff.js';
 import { ProgressPersister } from './progress-persister.js';
 import { ProgressTracker, type ProgressListener, type SyncProgress } from './progress.js';
 import { readChanges, type ReadChangesResult } from './read-changes.js';
@@ -19,11 +17,12 @@ import type { Validators } from '../sources/types.js';
 import { downloadBody, NOT_MODIFIED } from './download.js';
 import { sleep as realSleep } from './sleep.js';
 import { whenReachable } from '../db/when-reachable.js';
-import type { SpooledBody } from './body-spool.js';
 import { inputFingerprint } from './input-fingerprint.js';
+import type { SpooledBody } from './body-spool.js';
 import { writeInTransaction } from './write-changes.js';
 import { NO_FIGURES, recordEnding, type RunFigures } from './record-outcome.js';
-import { figuresOf, skippedFigures, unchangedFigures } from './run-figures.js';
+import { decideHold } from './delete-hold.js';
+import { figuresOf, lastHeaders, skippedFigures, unchangedFigures } from './run-figures.js';
 import {
   isSameRevision,
   parseSourceVersion,
@@ -34,9 +33,6 @@ import {
   type SkipReason,
   type SourceVersion,
 } from './source-version.js';
-
-/** How many of a held run's deletes are named on the run, for a person to check before approving. */
-const HELD_SAMPLE = 25;
 
 /** Everything the engine touches from outside, so tests can swap the clock, sleep and sources. */
 export interface SyncDeps {
@@ -58,8 +54,17 @@ export interface SyncDeps {
 export interface SyncRequest {
   customerId: string;
   trigger: RunTrigger;
-  /** Lets this run delete past the mass-delete guard (an approval). */
+  /**
+   * Lets this run delete past the mass-delete guard, whatever it deletes: for tests and tools
+   * only. Services approve with `trigger: 'approval'` instead, which binds the run to the held
+   * run approved (src/sync/approval.ts) and ignores this.
+   */
   allowDeletes?: boolean;
+  /**
+   * With `trigger: 'approval'`: the held run approved (the CLI's). Default the state's
+   * `approvedRunId` (set by the API), else the customer's latest finished run when it was held.
+   */
+  approvedRunId?: string;
   signal?: AbortSignal;
   onProgress?: ProgressListener;
 }
@@ -119,8 +124,10 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
     error: LeadsyncError | null,
     finalProgress: SyncProgress,
     trx: Kysely<Database> = db,
+    heldDeleteKeys?: readonly string[],
   ) =>
     recordEnding(trx, {
+      heldDeleteKeys,
       customerId: customer.id,
       runId: run.id,
       outcome,
@@ -231,36 +238,34 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
       progress,
       signal: request.signal,
     });
-    const figures = figuresOf(read, body, retries, fingerprint);
-    const windowDays = config.deleteGuardWindowDays;
-    const guard = await massDeleteBaseline(db, customer.id, clock(), windowDays);
-    const { liveLeads, baseline } = guard;
+    const figures = figuresOf(read, body, retries, fingerprint, state);
     const deletes = read.deleteKeys.length;
-
-    const massDelete: MassDeleteInput = {
-      deletes,
-      liveLeads,
-      baseline,
+    const hold = await decideHold(db, {
+      customerId: customer.id,
+      deleteThresholdPercent: customer.deleteThresholdPercent,
+      runId: run.id,
+      approval: request.trigger === 'approval',
+      approvedRunId: request.approvedRunId ?? state?.approvedRunId ?? null,
+      allowDeletes: Boolean(request.allowDeletes),
+      deleteKeys: read.deleteKeys,
       sheetLeads: read.stats.leads,
-      thresholdPercent: customer.deleteThresholdPercent,
-    };
-    if (!request.allowDeletes && isMassDelete(massDelete)) {
-      const message = massDeleteMessage(massDelete, { days: windowDays, sinceApproval: guard.sinceApproval });
-      const held = new LeadsyncError('MASS_DELETE_HELD', message, {
-        details: { pendingDeletes: deletes, liveLeads, recentLiveLeads: baseline, recentSince: guard.since },
-      });
-      const pendingDeleteSample = await describeSheetLeads(
-        db,
-        customer.id,
-        read.deleteKeys.slice(0, HELD_SAMPLE),
-      );
-      const details = { ...figures.details, pendingDeleteSample, liveLeads, recentLiveLeads: baseline };
-      return await endDone(
+      now: clock(),
+      windowDays: config.deleteGuardWindowDays,
+    });
+    if (hold) {
+      const message = `Held: would delete ${deletes} of ${hold.liveLeads} leads`;
+      await persister.flushAndStop();
+      const details = { ...figures.details, ...hold.details };
+      const ended = await end(
         'needs_review',
         { ...figures, rowsInserted: 0, rowsUpdated: 0, rowsDeleted: 0, pendingDeletes: deletes, details },
-        held,
-        `Held: would delete ${deletes} of ${liveLeads} leads`,
+        hold.error,
+        progress.final(message, true),
+        db,
+        read.deleteKeys,
       );
+      progress.complete(message);
+      return ended;
     }
     if (stage.upserts === 0 && deletes === 0) return await endDone('unchanged', figures, null, 'No changes');
     await stage.addDeletes(read.deleteKeys);
@@ -289,7 +294,12 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
     await persister.flushAndStop();
     const figures =
       read && body
-        ? { ...figuresOf(read, body, retries, fingerprint), rowsInserted: 0, rowsUpdated: 0, rowsDeleted: 0 }
+        ? {
+            ...figuresOf(read, body, retries, fingerprint, state),
+            rowsInserted: 0,
+            rowsUpdated: 0,
+            rowsDeleted: 0,
+          }
         : { ...NO_FIGURES, retryCount: retries, bytes: body?.bytes ?? 0 };
     const cancelled = error.code === 'SYNC_CANCELLED';
     const message = cancelled ? 'Cancelled; nothing was written' : `Failed: ${error.code}: ${error.message}`;
@@ -312,8 +322,4 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
     await stage?.dispose().catch(() => {});
     await body?.dispose();
   }
-}
-
-function lastHeaders(state: SyncState | undefined): string[] {
-  return state?.lastHeaders ?? [];
 }

@@ -4,7 +4,9 @@ import { decodeUtf8 } from '../sheet/decode-utf8.js';
 import { parseCsvChunks, readSheetLeads, type SheetReadStats } from '../sheet/sheet-reader.js';
 import { LeadsyncError } from '../errors.js';
 import type { SpooledBody } from './body-spool.js';
-import { takeChange, vanishedKeys, type LeadIndex } from './diff.js';
+import { takeChange, vanishedKeys, type LeadIndex, type RowChange } from './diff.js';
+import { RepeatMatcher } from './repeat-matching.js';
+import type { RunWarning } from '../sheet/warnings.js';
 import type { ProgressTracker } from './progress.js';
 
 export interface ReadChangesInput {
@@ -29,7 +31,15 @@ export interface ReadChangesResult {
   mapping: SheetMapping | null;
   stats: SheetReadStats;
   checksum: string;
+  warnings: RunWarning[];
 }
+
+const COUNTER = {
+  insert: 'inserts',
+  update: 'updates',
+  restore: 'restores',
+  unchanged: 'unchanged',
+} as const satisfies Record<RowChange, string>;
 
 /**
  * Parses a downloaded body into leads, compares every lead with the index as it comes, and
@@ -49,14 +59,14 @@ export async function readChanges(input: ReadChangesInput): Promise<ReadChangesR
   let mapping: SheetMapping | null = null;
   let read = 0;
   const reader = readSheetLeads(records, input.options, { onHeader: (m) => (mapping = m) });
+  const repeats = new RepeatMatcher(index);
+  const count = (change: RowChange) => result[COUNTER[change]]++;
   for await (const batch of reader.leads) {
     for (const lead of batch) {
+      if (repeats.hold(lead)) continue;
       const change = takeChange(index, lead.key, lead.hash);
-      if (change === 'unchanged') result.unchanged++;
-      else {
-        result[change === 'insert' ? 'inserts' : change === 'update' ? 'updates' : 'restores']++;
-        await stage.add(lead);
-      }
+      count(change);
+      if (change !== 'unchanged') await stage.add(lead);
     }
     read += batch.length;
     progress.update('parsing', Math.min(fraction, 0.99), `Read ${read.toLocaleString('en')} rows`);
@@ -64,8 +74,26 @@ export async function readChanges(input: ReadChangesInput): Promise<ReadChangesR
   }
 
   progress.update('diffing', 0, 'Comparing with the stored leads');
+  const { decisions, renames } = repeats.resolve();
+  for (const { lead, change } of decisions) {
+    count(change);
+    if (change !== 'unchanged') await stage.add(lead);
+  }
+  // A first row re-keyed to a new lead: staged as an update of the lead it now leaves alone.
+  for (const rename of renames) {
+    result.updates--;
+    result.inserts++;
+    stage.rename(...rename);
+  }
   const deleteKeys = vanishedKeys(index);
   const writes = result.inserts + result.updates + result.restores;
   progress.update('diffing', 1, `${writes} to write, ${deleteKeys.length} to delete`);
-  return { ...result, deleteKeys, mapping, stats: reader.stats, checksum: reader.stats.checksum };
+  return {
+    ...result,
+    deleteKeys,
+    mapping,
+    stats: reader.stats,
+    checksum: reader.stats.checksum,
+    warnings: reader.stats.warnings,
+  };
 }

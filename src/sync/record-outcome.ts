@@ -5,12 +5,13 @@ import { countLiveSheetLeads } from '../db/leads-sync.repository.js';
 import { countSkip, getSyncState, updateSyncState } from '../db/sync-states.repository.js';
 import type { LeadsyncError } from '../errors.js';
 import { inTransaction } from '../db/repository-helpers.js';
+import { dropHeldDeletes, saveHeldDeletes } from '../db/held-deletes.repository.js';
 import { recordRunEvents } from '../notify/run-events.js';
 import type { SyncProgress } from './progress.js';
 import type { SkipReason, SourceVersion } from './source-version.js';
 
 /** What a run counted: the run's own figure columns and its details. */
-export type RunFigures = Pick<SyncRun, FigureKey | 'details'>;
+export type RunFigures = Pick<SyncRun, FigureKey | 'details' | 'warnings'>;
 
 export const NO_FIGURES: RunFigures = {
   rowsProcessed: 0,
@@ -25,6 +26,7 @@ export const NO_FIGURES: RunFigures = {
   headerRow: null,
   pendingDeletes: null,
   details: null,
+  warnings: [],
 };
 
 export interface Ending {
@@ -36,6 +38,8 @@ export interface Ending {
   figures: RunFigures;
   error: LeadsyncError | null;
   progress: SyncProgress;
+  /** A held run's delete set: what its approval may delete (src/db/held-deletes.repository.ts). */
+  heldDeleteKeys?: readonly string[];
   /** What a success remembers for the next run's change detection. */
   success?: {
     bodyHash: string;
@@ -70,6 +74,11 @@ async function writeEnding(db: Kysely<Database>, end: Ending): Promise<SyncRun> 
     // Counted inside the run's transaction, so it is what this run's writes leave behind.
     ...(end.success && { liveLeadsAfter: await countLiveSheetLeads(db, end.customerId) }),
   });
+  // Only the latest finished run can be approved: its set replaces the others, any other ending drops them.
+  if (finished) {
+    if (end.heldDeleteKeys) await saveHeldDeletes(db, end.customerId, end.runId, end.heldDeleteKeys);
+    else await dropHeldDeletes(db, end.customerId);
+  }
   const previous = await getSyncState(db, end.customerId);
   const failed = end.outcome === 'failed';
   await updateSyncState(
@@ -96,6 +105,7 @@ async function writeEnding(db: Kysely<Database>, end: Ending): Promise<SyncRun> 
       lastOutcome: end.outcome,
       lastErrorCode: end.error?.code ?? null,
       lastErrorMessage: end.error?.message ?? null,
+      lastWarnings: f.warnings,
       ...(end.success && {
         lastSuccessAt: end.finishedAt.toISOString(),
         lastChecksum: f.checksum,

@@ -1,17 +1,23 @@
+import type { SyncRun } from '../db/sync-runs.repository.js';
+import type { SyncState } from '../db/sync-states.repository.js';
+import { headerChanges } from '../notify/header-changes.js';
+import { capWarnings, headerChangedWarning, type RunWarning } from '../sheet/warnings.js';
 import type { SpooledBody } from './body-spool.js';
 import type { ReadChangesResult } from './read-changes.js';
 import { NO_FIGURES, type RunFigures } from './record-outcome.js';
-import type { SyncRun } from '../db/sync-runs.repository.js';
+
 import type { SkipReason } from './source-version.js';
 
-/** A run's figures from what it read. */
+/** What a run that read its sheet counted, its warnings included. */
 export function figuresOf(
   read: ReadChangesResult,
   body: SpooledBody,
   retries: number,
   fingerprint: string,
+  state: SyncState | undefined,
 ): RunFigures {
   return {
+    warnings: runWarnings(read, state),
     rowsProcessed: read.stats.leads,
     rowsInserted: read.inserts,
     rowsUpdated: read.updates + read.restores,
@@ -51,6 +57,8 @@ export function unchangedFigures(
     checksum: last.checksum,
     headerRow: last.headerRow,
     details: { ...readDetails(last), restored: 0, identicalBody: true, fingerprint },
+    // The same sheet read the same way: what was wrong with it still is.
+    warnings: last.warnings,
   };
 }
 
@@ -76,6 +84,7 @@ export function skippedFigures(
       googleRequestsSaved: skip.requestsSaved,
       bytesSaved: skip.bytesSaved,
     },
+    warnings: last.warnings,
   };
 }
 
@@ -88,4 +97,15 @@ function readDetails(last: SyncRun): Record<string, unknown> {
     ...read
   } = last.details ?? {};
   return read;
+}
+
+/** The sheet's warnings, with HEADER_CHANGED when the columns differ from the last good run's. */
+function runWarnings(read: ReadChangesResult, state: SyncState | undefined): RunWarning[] {
+  const changes = headerChanges(state?.lastHeaders ?? null, read.mapping?.header.names ?? null);
+  if (!changes) return read.warnings;
+  return capWarnings([headerChangedWarning(changes.added, changes.removed), ...read.warnings]);
+}
+
+export function lastHeaders(state: SyncState | undefined): string[] {
+  return state?.lastHeaders ?? [];
 }

@@ -61,7 +61,6 @@ export async function runClaimed(
       {
         customerId,
         trigger: claim.trigger,
-        allowDeletes: claim.trigger === 'approval',
         signal: controller.signal,
         onProgress: progressPublisher(ctx, customerId),
       },

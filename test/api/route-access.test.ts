@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerRouteAccess, type RouteAccess, type RouteAccessEntry } from '../../src/api/auth.js';
 import { createCustomer } from '../../src/db/customers.repository.js';
 import { createManualLead } from '../../src/db/leads.repository.js';
-import { newId } from '../../src/ids.js';
+import { insertRun } from '../../src/db/sync-runs.repository.js';
 import { createCustomerToken } from '../../src/service/admin-token.js';
 import { describeEachDialect } from '../helpers/databases.js';
 import { ADMIN_TOKEN, startHarness, type Harness } from './harness.js';
@@ -51,6 +51,7 @@ describeEachDialect('every route, by its declared access, over real HTTP', (dial
     await customer('theirs');
     tokens.customer = await createCustomerToken(h.t.db, ids.customer, 'walk', now);
     ids.lead = (await createManualLead(h.t.db, ids.customer, { fullName: 'Ann' }, now)).id;
+    ids.run = (await insertRun(h.t.db, { customerId: ids.customer, trigger: 'manual', startedAt: now })).id;
     const hook = await h.call('POST', '/api/webhooks', { url: 'http://127.0.0.1:9/hook', events: ['*'] });
     ids.webhook = hook.json().id;
     port = await listenOnLoopback(h.app);
@@ -68,7 +69,7 @@ describeEachDialect('every route, by its declared access, over real HTTP', (dial
             ? ids.lead!
             : ids.customer!,
       )
-      .replace(':runId', newId())
+      .replace(':runId', ids.run!)
       .replace('*', 'index.css');
 
   /** A push URL's customer and secret, made afresh: a caller before may have rotated or deleted it. */

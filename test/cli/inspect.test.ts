@@ -78,8 +78,9 @@ describeEachDialect('leadsync runs, leads and approve', (dialect) => {
     expect(live).toEqual(['Eve', 'Fay']);
   });
 
-  it('refuses to approve a run that was not held, with RUN_NOT_APPROVABLE', async () => {
-    const { customer, first } = await withHeldRun();
+  it('refuses to approve the latest run when it was not held, with RUN_NOT_APPROVABLE', async () => {
+    const customer = await bed.customer(peopleCsv(PEOPLE));
+    const first = (await bed.sync(customer)).run;
     const before = await bed.leads(customer);
 
     const result = await cli('approve', first.id);
@@ -87,6 +88,40 @@ describeEachDialect('leadsync runs, leads and approve', (dialect) => {
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('error RUN_NOT_APPROVABLE');
     expect(await bed.leads(customer)).toEqual(before);
-    expect(await bed.runs(customer)).toHaveLength(2);
+    expect(await bed.runs(customer)).toHaveLength(1);
+  });
+
+  it('refuses any run but the latest finished one, with RUN_NOT_LATEST, and syncs nothing', async () => {
+    const { customer, first, held } = await withHeldRun();
+    const later = (await bed.sync(customer)).run;
+    expect(later.outcome).toBe('needs_review');
+    const before = await bed.leads(customer);
+
+    for (const superseded of [first, held]) {
+      const result = await cli('approve', superseded.id);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('error RUN_NOT_LATEST');
+      expect(result.stderr).toContain(`run ${later.id} ended needs_review after it`);
+    }
+    expect(await bed.leads(customer)).toEqual(before);
+    expect(await bed.runs(customer)).toHaveLength(3);
+  });
+
+  it('holds the approval when the sheet would now delete more than was approved (exit 3, nothing deleted)', async () => {
+    const { customer, held } = await withHeldRun();
+    bed.setSheet(customer, peopleCsv(['Fay']));
+    const before = await bed.leads(customer);
+
+    const result = await cli('approve', held.id, '--json');
+
+    expect(result.code).toBe(3);
+    expect(jsonOf<SyncRun>(result)).toMatchObject({
+      trigger: 'approval',
+      outcome: 'needs_review',
+      rowsDeleted: 0,
+      pendingDeletes: 5,
+      error: { code: 'MASS_DELETE_HELD', message: 'the sheet changed since the approval: 1 more delete' },
+    });
+    expect(await bed.leads(customer)).toEqual(before);
   });
 });

@@ -19,6 +19,31 @@ describeEachDialect('leadsync sync', (dialect) => {
       .orderBy('externalKey')
       .execute();
 
+  it("prints the run's warnings after its summary; a warning never fails the sync", async () => {
+    const sheetId = newSheetId();
+    const csv = 'Name,Email,Phone,Date,Shoe size\nAda,ada@,12,13/02/2026,9\nBob,bob@example.com,,,\n';
+    bed.fake.setSheet(sheetId, [{ gid: '0', title: 'Leads', csv }]);
+
+    const result = await cli(
+      'sync',
+      sheetLink(sheetId),
+      '--customer',
+      `Warn ${sheetId}`,
+      '--date-order',
+      'MDY',
+    );
+
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/: success in .* 2 rows: 2 inserted/);
+    expect(lines.slice(1)).toEqual([
+      'warning COLUMNS_UNMAPPED: 1 column is kept only in data: "Shoe size" (e.g. Shoe size)',
+      'warning EMAIL_INVALID: ada@ is not an email address (column Email, 1 cell; stored without an email) (e.g. ada@)',
+      'warning PHONE_UNREADABLE: 12 is not a phone number, fewer than 5 digits (column Phone, 1 cell; kept as written) (e.g. 12)',
+      'warning DATE_UNREADABLE: 13/02/2026 is not a date in month/day/year (column Date, 1 cell; stored without a date) (e.g. 13/02/2026)',
+    ]);
+  });
+
   it('syncs a 10,000-row sheet, then reports it unchanged with no write, then writes exactly 10 edited rows', async () => {
     const sheetId = newSheetId();
     const args = ['sync', sheetLink(sheetId), '--customer', `Big ${sheetId}`, '--json'];

@@ -20,6 +20,7 @@ const LATER = '2026-03-17T09:00:00.000Z';
 function lead(key: string, hash: string, name: string): SheetLead {
   return {
     key,
+    identity: key,
     hash,
     sheetRow: 2,
     data: { Name: name },

@@ -97,6 +97,8 @@ const EXPECTED: { [T in keyof Database]: Record<keyof Database[T], Nullability> 
     googleRequestsSaved: 'not null',
     bytesSaved: 'not null',
     updatedAt: 'not null',
+    lastWarnings: 'null',
+    approvedRunId: 'null',
   },
   lead_sync_runs: {
     id: 'not null',
@@ -122,6 +124,12 @@ const EXPECTED: { [T in keyof Database]: Record<keyof Database[T], Nullability> 
     details: 'null',
     workerId: 'null',
     liveLeadsAfter: 'null',
+    warnings: 'null',
+  },
+  lead_sync_held_deletes: {
+    customerId: 'not null',
+    runId: 'not null',
+    externalKey: 'not null',
   },
 };
 

@@ -49,6 +49,7 @@ describeEachDialect('sync runs repository', (dialect) => {
       pendingDeletes: null,
       details: null,
       workerId: 'worker-1',
+      warnings: [],
     } satisfies SyncRun);
     expect(await findRunById(t.db, run.id)).toEqual(run);
     expect(await findRunById(t.db, 'no-such-run')).toBeUndefined();

@@ -78,10 +78,16 @@ describeEachDialect('retention', (dialect) => {
       `/api/leads/sync/metrics${customerId ? `?customerId=${customerId}` : ''}`,
     );
     expect(res.statusCode).toBe(200);
-    // The percentile is of the runs kept one by one; everything else must not move.
-    const { p95DurationMs, ...rest } = res.json() as Record<string, unknown>;
+    // The percentile is of the runs kept one by one, and `timestamp` is the answer's own time;
+    // everything else must not move.
+    const { p95DurationMs, timestamp, summary, ...rest } = res.json() as Record<string, unknown> & {
+      summary: Record<string, unknown>;
+    };
     void p95DurationMs;
-    return rest;
+    void timestamp;
+    const { p95DurationMs: summaryP95, ...summaryRest } = summary;
+    void summaryP95;
+    return { ...rest, summary: summaryRest } as Record<string, unknown>;
   };
   const runCount = async (customerId: string) =>
     (

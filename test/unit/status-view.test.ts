@@ -15,6 +15,7 @@ function row(patch: Partial<StatusRow> = {}): StatusRow {
     isPaused: 0,
     pausedReason: null,
     rowCount: 12,
+    lastWarnings: null,
     syncDuration: 300,
     rowsProcessed: 12,
     rowsInserted: 1,

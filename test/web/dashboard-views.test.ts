@@ -22,6 +22,7 @@ const run = (patch: Partial<SyncRun>): SyncRun => ({
   rowsUnchanged: 7,
   retryCount: 0,
   error: null,
+  warnings: [],
   ...patch,
 });
 
@@ -119,6 +120,41 @@ describe('dashboard views', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Approve deletion' }));
     await screen.findByText(/Approved: a new sync is queued/);
     expect(api.approved).toEqual(['held']);
+  });
+
+  it('offers no Approve button for a held run a later run superseded', async () => {
+    api.runs.push(run({ id: 'later', startedAt: '2026-01-02T00:00:00.000Z' }));
+    api.runs.push(
+      run({
+        id: 'held',
+        outcome: 'needs_review',
+        pendingDeletes: 812,
+        error: { code: 'MASS_DELETE_HELD', message: 'held' },
+      }),
+    );
+    await signedIn('#/customers/c1');
+    await screen.findByRole('heading', { name: 'Acme' });
+    expect(await screen.findByText('812')).toBeTruthy();
+    expect(screen.getByText(/A later run superseded this one/)).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Approve deletion' })).toBeNull();
+  });
+
+  it("lists the last sync's warnings on the customer page and each run's in the history", async () => {
+    const warning = {
+      code: 'DATE_UNREADABLE',
+      message: '13/02/2026 is not a date in month/day/year (column Date, 3 cells; stored without a date)',
+      column: 'Date',
+      count: 3,
+      samples: ['13/02/2026', '31/01/2026'],
+    };
+    api.statuses.set('c1', statusFixture('c1', { warnings: [warning] }));
+    api.runs.push(run({ id: 'warned', warnings: [warning] }));
+    await signedIn('#/customers/c1');
+    const last = await screen.findByRole('list', { name: 'Warnings of the last sync' });
+    expect(last.textContent).toContain('DATE_UNREADABLE');
+    expect(last.textContent).toContain('13/02/2026 is not a date in month/day/year');
+    const ofRun = screen.getByRole('list', { name: 'Warnings of the run warned' });
+    expect(ofRun.textContent).toContain('e.g. 13/02/2026, 31/01/2026');
   });
 
   it('checks a sheet before saving: header, mapped fields and rows, or why it cannot be read', async () => {

@@ -50,6 +50,7 @@ export function statusFixture(customerId: string, patch: Partial<SyncStatus> = {
     lastErrorCode: null,
     progress: { percent: 0, phase: null, message: null },
     metrics,
+    warnings: [],
     ...patch,
   };
 }

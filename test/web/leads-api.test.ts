@@ -67,6 +67,7 @@ describe('leadsApi client', () => {
     await expect(api.approveRun('01ARZ3NDEKTSV4RRFFQ69G5FAV')).rejects.toMatchObject({
       code: 'RUN_NOT_FOUND',
     });
+    await expect(api.getRun('01ARZ3NDEKTSV4RRFFQ69G5FAV')).rejects.toMatchObject({ code: 'RUN_NOT_FOUND' });
     const offline = createLeadsApi({ baseUrl: 'http://127.0.0.1:1', token: ADMIN_TOKEN });
     await expect(offline.getSyncMetrics()).rejects.toMatchObject({ code: 'NETWORK_ERROR', status: 0 });
   });

@@ -13,6 +13,7 @@ import type {
   SyncControlResult,
   SyncEvent,
   SyncMetrics,
+  SyncRun,
   SyncStatus,
   TriggerAccepted,
 } from './api-types.js';
@@ -82,7 +83,12 @@ export function createLeadsApi(options: LeadsApiOptions) {
 
     listRuns: (customerId?: string, opts: { limit?: number; before?: string } = {}) =>
       http.json<RunsPage>('GET', '/api/leads/sync/runs', { customerId, ...opts }),
-    /** Lets a run held for a mass delete go ahead: queues an `approval` run that may delete. */
+    /** One run, with its warnings (and, when held, its delete set's fingerprint). */
+    getRun: (runId: string) => http.json<SyncRun>('GET', `/api/leads/sync/runs/${encodeURIComponent(runId)}`),
+    /**
+     * Lets a run held for a mass delete go ahead: queues an `approval` run that may delete the
+     * leads it would have (or fewer). Only the customer's latest finished run: RUN_NOT_LATEST else.
+     */
     async approveRun(runId: string): Promise<TriggerAccepted> {
       cache.invalidate();
       return http.json<TriggerAccepted>('POST', `/api/leads/sync/runs/${encodeURIComponent(runId)}/approve`);

@@ -5,6 +5,7 @@ import { withContext } from '../context.js';
 import { runUnderLease, type WaitChoice } from '../leased-run.js';
 import { progressPrinter, type Io } from '../output.js';
 import { finishLeasedRun } from './run-output.js';
+import { assertApprovable } from '../../sync/approval.js';
 
 /** `leadsync approve <runId>`: re-runs a held sync with deletions allowed, under the customer's lease. */
 export async function approveCommand(
@@ -15,12 +16,7 @@ export async function approveCommand(
   return withContext(async ({ config, handle }) => {
     const held = await findRunById(handle.db, runId);
     if (!held) throw new LeadsyncError('RUN_NOT_FOUND', `No run with id ${runId}`);
-    if (held.outcome !== 'needs_review') {
-      throw new LeadsyncError(
-        'RUN_NOT_APPROVABLE',
-        `Run ${runId} is ${held.outcome ?? 'in progress'}; only a needs_review run can be approved`,
-      );
-    }
+    await assertApprovable(handle.db, held);
     const customer = await findCustomerById(handle.db, held.customerId);
     if (!customer) throw new LeadsyncError('CUSTOMER_NOT_FOUND', `No customer with id ${held.customerId}`);
     const printer = progressPrinter(io);
@@ -30,7 +26,7 @@ export async function approveCommand(
       customer,
       {
         trigger: 'approval',
-        allowDeletes: true,
+        approvedRunId: held.id,
         onProgress: options.json && !io.isTty ? undefined : printer.update,
       },
       options,

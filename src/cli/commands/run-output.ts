@@ -15,6 +15,11 @@ export function printRun(io: Io, run: SyncRun, customerName: string, json: boole
   const retries = run.retryCount ? `, ${run.retryCount} retries` : '';
   io.out(`${customerName}: ${run.outcome} in ${seconds} s, ${figures}${retries} (run ${run.id})\n`);
   if (run.error) io.err(`error ${run.error.code}: ${run.error.message}\n`);
+  // What is wrong with the data: never a failure, but worth fixing in the sheet.
+  for (const w of run.warnings) {
+    const samples = w.samples?.length ? ` (e.g. ${w.samples.join(', ')})` : '';
+    io.out(`warning ${w.code}: ${w.message}${samples}\n`);
+  }
   if (run.outcome === 'needs_review') io.err(`To apply it: leadsync approve ${run.id}\n`);
 }
 

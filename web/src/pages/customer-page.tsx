@@ -10,6 +10,7 @@ import { href } from '../router.js';
 import { MetricsPanel } from './metrics-panel.js';
 import { PushPanel } from './push-panel.js';
 import { RunHistory } from './run-history.js';
+import { WarningList } from '../components/warning-list.js';
 import { ScheduleForm } from './schedule-form.js';
 
 /** The charts pull in recharts (most of the bundle): loaded with the first customer page, not the overview. */
@@ -66,6 +67,7 @@ export function CustomerPage({ id }: { id: string }) {
             <code>{status.lastErrorCode}</code> {errorWords(status.lastErrorCode, status.lastError ?? '')}
           </p>
         )}
+        <WarningList warnings={status.warnings} label="Warnings of the last sync" />
       </div>
       <h2>Figures</h2>
       <MetricsPanel status={status} metrics={metrics.data} />

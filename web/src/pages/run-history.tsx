@@ -2,8 +2,13 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { SyncRun } from '../../client/index.js';
 import { useApi } from '../auth.js';
 import { count, duration, errorWords, relativeTime } from '../format.js';
+import { WarningList } from '../components/warning-list.js';
 
-/** The run history table; a held (`needs_review`) run says what it would delete and can be approved. */
+/**
+ * The run history table; a held (`needs_review`) run says what it would delete, and can be
+ * approved while it is the customer's latest finished run (the API answers RUN_NOT_LATEST
+ * otherwise: a later run superseded what a person would review). Each run lists its warnings.
+ */
 export function RunHistory({ runs, customerId }: { runs: SyncRun[]; customerId: string }) {
   const api = useApi();
   const queryClient = useQueryClient();
@@ -12,6 +17,8 @@ export function RunHistory({ runs, customerId }: { runs: SyncRun[]; customerId: 
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['customer', customerId] }),
   });
   if (runs.length === 0) return <p className="empty">No runs yet. Use “Sync now” to run the first sync.</p>;
+  // Newest first: the first finished run is the latest, the only one that can be approved.
+  const latestFinished = runs.find((run) => run.outcome !== null)?.id;
   return (
     <div className="table-wrap">
       <table className="runs">
@@ -27,6 +34,7 @@ export function RunHistory({ runs, customerId }: { runs: SyncRun[]; customerId: 
             <th scope="col">Deleted</th>
             <th scope="col">Retries</th>
             <th scope="col">Error</th>
+            <th scope="col">Warnings</th>
           </tr>
         </thead>
         <tbody>
@@ -63,14 +71,18 @@ export function RunHistory({ runs, customerId }: { runs: SyncRun[]; customerId: 
                         </ul>
                       </details>
                     )}
-                    <button
-                      type="button"
-                      className="primary"
-                      disabled={approve.isPending || approve.isSuccess}
-                      onClick={() => approve.mutate(run.id)}
-                    >
-                      Approve deletion
-                    </button>
+                    {run.id === latestFinished ? (
+                      <button
+                        type="button"
+                        className="primary"
+                        disabled={approve.isPending || approve.isSuccess}
+                        onClick={() => approve.mutate(run.id)}
+                      >
+                        Approve deletion
+                      </button>
+                    ) : (
+                      <p className="muted">A later run superseded this one; it can no longer be approved.</p>
+                    )}
                     {approve.isSuccess && <span role="status"> Approved: a new sync is queued.</span>}
                     {approve.error && <span role="alert"> {approve.error.message}</span>}
                   </div>
@@ -80,6 +92,13 @@ export function RunHistory({ runs, customerId }: { runs: SyncRun[]; customerId: 
                   </>
                 ) : (
                   '—'
+                )}
+              </td>
+              <td className="cell-warnings">
+                {run.warnings.length === 0 ? (
+                  '—'
+                ) : (
+                  <WarningList warnings={run.warnings} label={`Warnings of the run ${run.id}`} />
                 )}
               </td>
             </tr>
