@@ -7,6 +7,7 @@ import * as notifications from './migrations/0003-notifications.js';
 import * as leadSyncIndex from './migrations/0004-lead-sync-index.js';
 import * as dropEmailIndex from './migrations/0005-drop-email-index.js';
 import * as runLiveLeads from './migrations/0006-run-live-leads.js';
+import * as leadChanges from './migrations/0009-lead-changes.js';
 
 /**
  * Every migration, by name, in order. Imported rather than read from a folder so it works the
@@ -19,6 +20,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0004-lead-sync-index': leadSyncIndex,
   '0005-drop-email-index': dropEmailIndex,
   '0006-run-live-leads': runLiveLeads,
+  '0009-lead-changes': leadChanges,
 });
 
 /** How often a SQLite migration that waited busy_timeout for another process's lock is tried again. */

@@ -19,7 +19,7 @@ import { downloadBody } from './download.js';
 import type { SpooledBody } from './body-spool.js';
 import { inputFingerprint } from './input-fingerprint.js';
 import { writeInTransaction } from './write-changes.js';
-import { NO_FIGURES, recordEnding, type RunFigures } from './record-outcome.js';
+import { NO_FIGURES, recordEnding, type RunChanges, type RunFigures } from './record-outcome.js';
 
 /** How many of a held run's deletes are named on the run, for a person to check before approving. */
 const HELD_SAMPLE = 25;
@@ -100,8 +100,10 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
     figures: RunFigures,
     error: LeadsyncError | null,
     trx: Kysely<Database> = db,
+    changes: RunChanges | null = null,
   ) =>
     recordEnding(trx, {
+      changes,
       customerId: customer.id,
       runId: run.id,
       outcome,
@@ -193,9 +195,13 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
       stage,
       progress,
       signal: request.signal,
-      finish: (trx, rowsDeleted) => {
+      runId: run.id,
+      insertsOnly: read.updates + read.restores === 0,
+      finish: (trx, rowsDeleted, batch) => {
         progress.complete(`Wrote ${writes} and deleted ${rowsDeleted} leads`);
-        return end('success', { ...figures, rowsDeleted }, null, trx);
+        const counts = { insert: read!.inserts, update: read!.updates, restore: read!.restores };
+        const changes = batch && { batch, counts: { ...counts, delete: rowsDeleted, edit: 0 } };
+        return end('success', { ...figures, rowsDeleted }, null, trx, changes);
       },
     });
     await persister.flushAndStop();
