@@ -43,7 +43,7 @@ export async function listLeadChanges(
     let batches = db
       .selectFrom('change_batches')
       .select(['id', 'position', 'runId', 'at', 'changes'])
-      .where('position', '>=', cursor.position)
+      .where('position', cursor.seq === AFTER_BATCH ? '>' : '>=', cursor.position)
       .orderBy('position')
       .limit(room + 1);
     if (query.customerId !== undefined) batches = batches.where('customerId', '=', query.customerId);
@@ -52,13 +52,15 @@ export async function listLeadChanges(
     // Whole batches while their counts fit the room (counts are upper bounds), then one in part.
     const whole: BatchRef[] = [];
     let planned = 0;
-    let partial: BatchRef | null = null;
+    let partial: { batch: BatchRef; limit: number } | null = null;
     for (const batch of list) {
-      if (planned + batch.changes <= room) {
+      const left = room - planned;
+      if (left <= 0) break;
+      if (batch.changes <= left) {
         whole.push(batch);
         planned += batch.changes;
       } else {
-        partial = batch;
+        partial = { batch, limit: left };
         break;
       }
     }
@@ -66,16 +68,19 @@ export async function listLeadChanges(
     found.push(...(await changesOfBatches(db, whole, afterSeq)));
     const last = whole.at(-1);
     let next: FeedPosition = last ? { position: last.position, seq: AFTER_BATCH } : cursor;
+    let partialDone = true;
     if (partial) {
-      const part = await changesOfBatch(db, partial, afterSeq(partial), room - planned);
+      const { batch, limit } = partial;
+      const part = await changesOfBatch(db, batch, afterSeq(batch), limit);
       found.push(...part);
-      const end = part.at(-1);
-      next =
-        end && part.length === room - planned ? end.place : { position: partial.position, seq: AFTER_BATCH };
+      partialDone = part.length < limit;
+      next = partialDone ? { position: batch.position, seq: AFTER_BATCH } : part.at(-1)!.place;
     }
     if (!isAfter(next, cursor)) break;
     cursor = next;
-    if (!partial && list.length <= room) break; // every batch there is was read
+    const consumed = whole.length + (partial ? 1 : 0);
+    // Every batch there is was listed (no LIMIT cut) and read to its end: nothing more to find.
+    if (consumed === list.length && list.length <= room && partialDone) break;
   }
   const changes = found.slice(0, query.limit);
   return { changes, next: changes.at(-1)?.place ?? query.since, hasMore: found.length > query.limit };
