@@ -3,6 +3,15 @@ import type { FieldChange } from '../db/change-batches.repository.js';
 import { encodeFeedCursor } from '../db/change-cursor.js';
 import type { FeedChange } from '../db/change-feed.repository.js';
 import type { Lead } from '../db/lead.row.js';
+import { TRACKED_FIELDS } from '../db/lead-changes.merge.js';
+
+/** Fields in the order the lead shows them (PostgreSQL's jsonb keeps its own key order). */
+const FIELD_ORDER: readonly string[] = [...TRACKED_FIELDS, 'data', 'status', 'score', 'convertedAt'];
+const rank = (name: string) => {
+  const i = FIELD_ORDER.indexOf(name);
+  return i === -1 ? FIELD_ORDER.length : i;
+};
+const ordered = (names: string[]) => names.sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1));
 
 /** A change as the API, the CLI and the `leads.changed` event show it. */
 export interface ChangeJson {
@@ -30,7 +39,7 @@ export function toChangeJson(change: FeedChange): ChangeJson {
   return {
     op: change.op,
     lead: change.lead,
-    ...(change.fields && { changedFields: Object.keys(change.fields) }),
+    ...(change.fields && { changedFields: ordered(Object.keys(change.fields)) }),
     ...(change.runId !== null && { runId: change.runId }),
     at: change.at,
     cursor: encodeFeedCursor(change.place),
@@ -38,5 +47,6 @@ export function toChangeJson(change: FeedChange): ChangeJson {
 }
 
 export function toFieldsJson(fields: Record<string, FieldChange> | null): HistoryJson['fields'] {
-  return Object.fromEntries(Object.entries(fields ?? {}).map(([name, [from, to]]) => [name, { from, to }]));
+  const entries = Object.entries(fields ?? {}).map(([name, [from, to]]) => [name, { from, to }] as const);
+  return Object.fromEntries(entries.sort(([a], [b]) => rank(a) - rank(b) || (a < b ? -1 : 1)));
 }
