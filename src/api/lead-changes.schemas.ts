@@ -10,7 +10,13 @@ const Op = Type.Union([
   Type.Literal('delete'),
   Type.Literal('edit'),
 ]);
-const FieldValue = Type.Union([Type.String(), Type.Number(), Type.Null()]);
+/** Text, a number (score), or the sheet's columns (`data`, when only an unmapped column changed). */
+const FieldValue = Type.Union([
+  Type.String(),
+  Type.Number(),
+  Type.Null(),
+  Type.Record(Type.String(), Type.String()),
+]);
 const Optional = <T extends TSchema>(schema: T) => Type.Optional(schema);
 
 export const ChangeSchema = Type.Object({

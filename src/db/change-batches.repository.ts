@@ -23,10 +23,13 @@ export interface ChangeBatch {
   runId: string | null;
   at: string;
   changes: number;
+  lastSeq: number;
 }
 
+/** A field's value: text, a number (score), or the sheet's columns (`data`). */
+export type FieldValue = string | number | null | Record<string, string>;
 /** A field's value before and after a write, as stored (`[from, to]`). */
-export type FieldChange = [from: string | number | null, to: string | number | null];
+export type FieldChange = [from: FieldValue, to: FieldValue];
 
 export interface NewBatch {
   /** The batch id the changes were recorded under (a sync: its run id). */
@@ -36,6 +39,8 @@ export interface NewBatch {
   at: string;
   /** lead_changes rows recorded; 0 = nothing changed, no batch (and no position) is taken. */
   changes: number;
+  /** The largest seq a change may have (a sync: its staged rows). */
+  lastSeq: number;
 }
 
 /** Takes the next position and records the batch: call it last in the write transaction. */
@@ -80,5 +85,6 @@ export async function recordLeadChange(
     runId: null,
     at: change.at.toISOString(),
     changes: 1,
+    lastSeq: 1,
   });
 }

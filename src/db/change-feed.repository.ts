@@ -27,7 +27,7 @@ export interface FeedPage {
   hasMore: boolean;
 }
 
-type BatchRef = Pick<ChangeBatch, 'id' | 'position' | 'runId' | 'at' | 'changes'>;
+type BatchRef = Pick<ChangeBatch, 'id' | 'position' | 'runId' | 'at' | 'changes' | 'lastSeq'>;
 
 /** Changes after `since`, of one customer or (customerId undefined) of all, at most `limit`. */
 export async function listLeadChanges(
@@ -42,7 +42,7 @@ export async function listLeadChanges(
     if (room <= 0) break;
     let batches = db
       .selectFrom('change_batches')
-      .select(['id', 'position', 'runId', 'at', 'changes'])
+      .select(['id', 'position', 'runId', 'at', 'changes', 'lastSeq'])
       .where('position', cursor.seq === AFTER_BATCH ? '>' : '>=', cursor.position)
       .orderBy('position')
       .limit(room + 1);
@@ -72,9 +72,9 @@ export async function listLeadChanges(
     if (partial) {
       const { batch, limit } = partial;
       const part = await changesOfBatch(db, batch, afterSeq(batch), limit);
-      found.push(...part);
-      partialDone = part.length < limit;
-      next = partialDone ? { position: batch.position, seq: AFTER_BATCH } : part.at(-1)!.place;
+      found.push(...part.changes);
+      partialDone = part.done;
+      next = partialDone ? { position: batch.position, seq: AFTER_BATCH } : part.changes.at(-1)!.place;
     }
     if (!isAfter(next, cursor)) break;
     cursor = next;
@@ -138,19 +138,33 @@ async function changesOfBatches(
     .sort((a, b) => a.place.position - b.place.position || a.place.seq - b.place.seq);
 }
 
+/**
+ * Up to `limit` changes of one batch after `afterSeq`, read in seq ranges of at most `limit`
+ * places: each query sorts at most that many rows, whatever plan the database picks (right after
+ * a first sync PostgreSQL has no statistics for the new rows yet, and a plain `seq > x ORDER BY
+ * seq LIMIT n` was planned as a scan and sort of the whole rest of the batch, on every page).
+ * `done` when the batch was read to its last place.
+ */
 async function changesOfBatch(
   db: Kysely<Database>,
   batch: BatchRef,
   afterSeq: number,
   limit: number,
-): Promise<FeedChange[]> {
-  const rows = await selectChanges(db)
-    .where('c.batchId', '=', batch.id)
-    .where('c.seq', '>', afterSeq)
-    .orderBy('c.seq')
-    .limit(limit)
-    .execute();
-  return rows.map((row) => toChange(row, batch));
+): Promise<{ changes: FeedChange[]; done: boolean }> {
+  const changes: FeedChange[] = [];
+  let from = afterSeq;
+  while (changes.length < limit && from < batch.lastSeq) {
+    const to = Math.min(batch.lastSeq, from + (limit - changes.length));
+    const rows = await selectChanges(db)
+      .where('c.batchId', '=', batch.id)
+      .where('c.seq', '>', from)
+      .where('c.seq', '<=', to)
+      .orderBy('c.seq')
+      .execute();
+    for (const row of rows) changes.push(toChange(row, batch));
+    from = to;
+  }
+  return { changes, done: from >= batch.lastSeq };
 }
 
 /** The place of a batch's last change (a `leads.changed` event's `toCursor`). */

@@ -164,6 +164,8 @@ export interface ChangeBatchesTable {
   at: Timestamp;
   /** lead_changes rows written with it (retention may have removed some since). */
   changes: number;
+  /** No change of the batch has a larger seq (its places run 1..lastSeq, with rare holes). */
+  lastSeq: number;
 }
 
 /** One lead a batch changed, at place `seq` of the batch. */

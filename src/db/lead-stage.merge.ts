@@ -101,5 +101,5 @@ export async function mergeStaged(
     await onChunk(done, total, 'delete');
     await input.pause?.();
   }
-  return { deleted, changes };
+  return { deleted, changes, lastSeq: input.upserts + input.deletes };
 }

@@ -52,6 +52,8 @@ export interface MergeResult {
   deleted: number;
   /** lead_changes rows recorded (one per lead written). */
   changes: number;
+  /** The largest seq a recorded change may have: the staged upserts and deletes. */
+  lastSeq: number;
 }
 
 export interface StageOptions {

@@ -89,6 +89,7 @@ export async function writeInTransaction(deps: SyncDeps, input: WriteInput): Pro
       runId: input.runId,
       at: now,
       changes: merged.changes,
+      lastSeq: merged.lastSeq,
     });
     return input.finish(trx, merged.deleted, batch);
   });

@@ -126,6 +126,7 @@ const EXPECTED: { [T in keyof Database]: Record<keyof Database[T], Nullability> 
     runId: 'null',
     at: 'not null',
     changes: 'not null',
+    lastSeq: 'not null',
   },
   lead_changes: { batchId: 'not null', seq: 'not null', leadId: 'not null', op: 'not null', fields: 'null' },
 };

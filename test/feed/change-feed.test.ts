@@ -105,6 +105,19 @@ describeEachDialect('the change feed', (dialect) => {
     expect(changes[0]!.place.position).toBe(after.position + 1);
   });
 
+  it('names data as the changed field when only a column that maps to no field changed', async () => {
+    const customer = await bed.seeded('Name,Email,Colour\nAda,ada@example.com,red\n');
+    const { next } = await readAll(bed.db, customer.id);
+    bed.setSheet(customer, 'Name,Email,Colour\nAda,ada@example.com,blue\n');
+    await bed.sync(customer);
+    const { changes } = await readAll(bed.db, customer.id, next);
+    expect(summary(changes)).toEqual(['update Ada data']);
+    expect(changes[0]!.fields!.data).toEqual([
+      { Name: 'Ada', Email: 'ada@example.com', Colour: 'red' },
+      { Name: 'Ada', Email: 'ada@example.com', Colour: 'blue' },
+    ]);
+  });
+
   it('records a lead that comes back as a restore', async () => {
     const { customer } = await seed();
     bed.setSheet(customer, peopleCsv(['Ada', 'Bob', 'Cyd', 'Dee']));

@@ -25,8 +25,11 @@ const time = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digi
 /** "3 Dec 10:02", in the browser's time zone. */
 export const historyTime = (iso: string) => `${day.format(new Date(iso))} ${time.format(new Date(iso))}`;
 
-function value(v: string | number | null): string {
+type Value = LeadHistoryEntry['fields'][string]['from'];
+
+function value(v: Value): string {
   if (v === null || v === '') return 'empty';
+  if (typeof v === 'object') return 'the sheet columns';
   const text = String(v);
   return `“${text.length > 80 ? `${text.slice(0, 79)}…` : text}”`;
 }
@@ -41,11 +44,23 @@ export function historyLines(entry: LeadHistoryEntry): string[] {
   const fields = Object.entries(entry.fields);
   if (entry.op === 'insert') return [`Added ${by(entry)}`];
   if (entry.op === 'delete') return [`Removed from the sheet ${by(entry)}`];
-  const lines = fields.map(([name, { from, to }]) =>
+  const lines = fields.flatMap(([name, { from, to }]) =>
     name === 'data'
-      ? `Sheet columns changed ${by(entry)}`
-      : `${FIELD_WORDS[name] ?? name} changed from ${value(from)} to ${value(to)} ${by(entry)}`,
+      ? columnLines(from, to, entry)
+      : [`${FIELD_WORDS[name] ?? name} changed from ${value(from)} to ${value(to)} ${by(entry)}`],
   );
   if (entry.op === 'restore') return [`Back in the sheet ${by(entry)}`, ...lines];
   return lines.length > 0 ? lines : [`Changed ${by(entry)}`];
+}
+
+/** Only an unmapped column changed: one sentence per sheet column whose cell differs. */
+function columnLines(from: Value, to: Value, entry: LeadHistoryEntry): string[] {
+  const before = typeof from === 'object' && from !== null ? from : {};
+  const after = typeof to === 'object' && to !== null ? to : {};
+  const names = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+  const changed = names.filter((n) => before[n] !== after[n]);
+  if (changed.length === 0) return [`Sheet columns changed ${by(entry)}`];
+  return changed.map(
+    (n) => `${n} changed from ${value(before[n] ?? null)} to ${value(after[n] ?? null)} ${by(entry)}`,
+  );
 }

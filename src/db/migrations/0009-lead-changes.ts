@@ -35,6 +35,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('at', t.timestamp, (c) => c.notNull())
     // How many lead_changes rows it wrote (a hint for paging: retention may remove some since).
     .addColumn('changes', 'integer', (c) => c.notNull())
+    // No change of the batch has a larger seq: pages of a large batch read bounded seq ranges.
+    .addColumn('lastSeq', 'integer', (c) => c.notNull())
     .execute();
   await db.schema
     .createIndex('change_batches_customerId_position_idx')
