@@ -69,7 +69,7 @@ export function resultsTable(results: readonly ScenarioResult[]): string {
 export function serviceTable(service: readonly ServiceResult[]): string {
   const head = ['rows', 'dialect', 'run durationMs', 'client wall', 'status p50 / p99 / max (polls)'];
   head.push('during `applying`', 'phases seen (percent, polls)', 'lead writes', 'idle RSS', 'peak RSS');
-  head.push('bench loop lag max');
+  head.push('bench loop lag max', 'feed read');
   return table(
     head,
     service.map((s) => [
@@ -84,6 +84,7 @@ export function serviceTable(service: readonly ServiceResult[]): string {
       mb(s.idleRssMb),
       mb(s.peakRssMb),
       time(s.harnessLagMaxMs),
+      s.feed ? `${num(Math.round(s.feed.perSecond))}/s (${num(s.feed.changes)} in ${time(s.feed.ms)})` : '–',
     ]),
   );
 }
@@ -151,7 +152,7 @@ const METHOD = `## How it is measured
 - **ratio**: full sync = the sync's process time over the loader's process time (in brackets: run time over the loader's process time); unchanged re-sync = run durationMs over download + SHA-1's in-process time, both without start-up (in brackets: process time over process time); 1 % changed = run durationMs over the full sync's (in brackets: process times).
 - **lead writes** = rowsInserted + rowsUpdated + rowsDeleted from the run; ✓ when exactly rows (full), 0 (unchanged) or rows/100 (1 %). The database is also asked which leads have \`updatedAt\` ≥ the run's start: for the 1 % run they must be exactly the mutated Lead IDs (shown only when they are not).
 - **peak RSS** = GNU time's \`%M\` (the kernel's ru_maxrss of the synced process), the highest over the runs. /proc's VmHWM is the same high-water mark, but it can only be read while the process lives, so a poll can miss the last moments before exit.
-- **Service mode** (largest size of the run, once per dialect): \`node bin/leadsync.js serve\` on a fresh database, \`PORT=0\`, the admin token from \`LEADSYNC_ADMIN_TOKEN\`. After start-up and 1 s of quiet, **idle RSS** is the process's VmRSS. Then \`POST /api/customers\` for the sheet (which queues its first run at once: that is the trigger; a separate \`POST /api/leads/sync/trigger\` would race the worker's claim and queue a second run) and \`GET /api/leads/sync/status?customerId=…\` every 100 ms on one keep-alive connection until the status shows the run ended; a request that is answered late delays the next one, as in a browser tab. **status p50 / p99 / max** are nearest-rank over every request from the creation to the end (during \`applying\`: only those that answered that phase); **phases seen** lists each \`progress.phase\` with the lowest and highest percent answered with it. **peak RSS** is the service's VmHWM read right after the run ended, before it is stopped (both /proc figures are summed over the process and its descendants). **bench loop lag max** is the worst event-loop delay of the bench process (which also serves the sheet) while polling: latencies well above it are the service's. **run durationMs** and **lead writes** come from \`GET /api/leads/sync/runs\`.
+- **Service mode** (largest size of the run, once per dialect): \`node bin/leadsync.js serve\` on a fresh database, \`PORT=0\`, the admin token from \`LEADSYNC_ADMIN_TOKEN\`. After start-up and 1 s of quiet, **idle RSS** is the process's VmRSS. Then \`POST /api/customers\` for the sheet (which queues its first run at once: that is the trigger; a separate \`POST /api/leads/sync/trigger\` would race the worker's claim and queue a second run) and \`GET /api/leads/sync/status?customerId=…\` every 100 ms on one keep-alive connection until the status shows the run ended; a request that is answered late delays the next one, as in a browser tab. **status p50 / p99 / max** are nearest-rank over every request from the creation to the end (during \`applying\`: only those that answered that phase); **phases seen** lists each \`progress.phase\` with the lowest and highest percent answered with it. **peak RSS** is the service's VmHWM read right after the run ended, before it is stopped (both /proc figures are summed over the process and its descendants). **bench loop lag max** is the worst event-loop delay of the bench process (which also serves the sheet) while polling: latencies well above it are the service's. **run durationMs** and **lead writes** come from \`GET /api/leads/sync/runs\`. **feed read**: after the run, \`GET /api/leads/changes?customerId=…&limit=1000\` from the beginning, page after page on the same connection, up to 100,000 changes (all of a smaller sheet): changes served per second of wall time, as a consumer catching up sees it.
 - **leadsync --version**: median of 10 spawns of \`node bin/leadsync.js --version\` (5 with --quick), process time.
 - Targets are judged at 500,000 rows only (met? is "–" elsewhere, and the largest size run is shown); the 500-row figure is judged on run time, since the start-up of a fresh process is not part of a service run; idle RSS and start-up are judged at any size; scaling is on run time.
 `;

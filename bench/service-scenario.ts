@@ -36,8 +36,13 @@ export interface ServiceResult {
   expectedWrites: number;
   /** Worst event-loop delay of the bench process while polling: latencies above it are the service's. */
   harnessLagMaxMs: number;
+  /** The change feed read after the run: changes served and the rate (absent in older results). */
+  feed?: { changes: number; ms: number; perSecond: number };
   errors: string[];
 }
+
+/** Changes the feed read takes after the run: 100,000 pages a 500k customer well and costs ~10 s. */
+export const FEED_READ_MAX = 100_000;
 
 export interface ServiceContext {
   cli: string;
@@ -72,9 +77,14 @@ export async function runService(ctx: ServiceContext, data: Dataset): Promise<Se
     try {
       await new Promise((r) => setTimeout(r, 1000)); // let start-up garbage settle
       result.idleRssMb = service.rssMb();
-      const polls = await createAndPoll(client, id, result);
+      const { polls, customerId } = await createAndPoll(client, id, result);
       result.peakRssMb = service.peakRssMb();
       summarize(polls, result);
+      result.feed = await readFeed(client, customerId, Math.min(data.rows, FEED_READ_MAX));
+      const feed = result.feed;
+      console.error(
+        `  ${label}: feed ${feed.changes} changes in ${Math.round(feed.ms)} ms = ${Math.round(feed.perSecond)}/s`,
+      );
       console.error(
         `  ${label}: ${Math.round(result.runMs)} ms run, status p50 ${ms(result.latency.p50)} p99 ${ms(result.latency.p99)} max ${ms(result.latency.max)}, applying ${result.applyingSeen ? 'seen' : 'not seen'}, idle ${Math.round(result.idleRssMb)} MB, peak ${Math.round(result.peakRssMb)} MB`,
       );
@@ -92,7 +102,37 @@ export async function runService(ctx: ServiceContext, data: Dataset): Promise<Se
   return result;
 }
 
-async function createAndPoll(client: ApiClient, id: string, result: ServiceResult): Promise<Poll[]> {
+/**
+ * The change feed of the customer just synced, from the beginning, 1000 changes a request on the
+ * one keep-alive connection, as a consumer catching up would read it; up to `max` changes.
+ */
+async function readFeed(
+  client: ApiClient,
+  customerId: string,
+  max: number,
+): Promise<NonNullable<ServiceResult['feed']>> {
+  const started = performance.now();
+  let changes = 0;
+  let since = '';
+  while (changes < max) {
+    const path = `/api/leads/changes?customerId=${encodeURIComponent(customerId)}&limit=1000${since && `&since=${since}`}`;
+    const r = await client.get(path);
+    const page = r.body as { changes?: unknown[]; nextCursor?: string; hasMore?: boolean };
+    if (r.status !== 200 || !page.changes)
+      throw new Error(`GET changes: ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
+    changes += page.changes.length;
+    since = page.nextCursor ?? '';
+    if (!page.hasMore) break;
+  }
+  const ms = performance.now() - started;
+  return { changes, ms, perSecond: (changes / ms) * 1000 };
+}
+
+async function createAndPoll(
+  client: ApiClient,
+  id: string,
+  result: ServiceResult,
+): Promise<{ polls: Poll[]; customerId: string }> {
   const lag = monitorEventLoopDelay({ resolution: 10 });
   lag.enable();
   const started = performance.now();
@@ -135,7 +175,7 @@ async function createAndPoll(client: ApiClient, id: string, result: ServiceResul
   result.writes = run.rowsInserted + run.rowsUpdated + run.rowsDeleted;
   if (result.outcome !== 'success')
     result.errors.push(`run ended ${result.outcome}: ${JSON.stringify(run.error)}`);
-  return polls;
+  return { polls, customerId };
 }
 
 interface RunFields {

@@ -109,6 +109,17 @@ export function targetsTable({ results, service, startup }: TargetInputs): strin
         : 'no';
       rows.push(['`applying` seen by the 10 Hz poller', D, seen + at, 'seen', verdict(s.applyingSeen)]);
       rows.push(['idle `leadsync serve` RSS', D, mb(s.idleRssMb), `< ${T.IDLE_RSS_MB} MB`, mark(j.idleMet)]);
+      if (s.feed) {
+        const read = `${num(Math.round(s.feed.perSecond))} changes/s (${num(s.feed.changes)} in ${time(s.feed.ms)})`;
+        const goal = `≥ ${num(T.FEED_PER_SECOND)} changes/s`;
+        rows.push([
+          'change feed read (`GET /api/leads/changes`, limit 1000)',
+          D,
+          read + at,
+          goal,
+          verdict(j.feedMet === true),
+        ]);
+      }
     }
     const scale = T.scaling(results, d, T.TARGET_ROWS, 100_000);
     if (Number.isFinite(scale)) {

@@ -53,6 +53,8 @@ const schema = z.object({
     .default(500),
   /** LEADSYNC_DELETE_GUARD_WINDOW_DAYS: the mass-delete guard compares with the most leads of this many days; an approval restarts it. Default 7. */
   LEADSYNC_DELETE_GUARD_WINDOW_DAYS: intFrom(7),
+  /** LEADSYNC_HISTORY_DAYS: lead history (and change feed entries) older than this many days is removed by the worker, except each lead's latest change; unset keeps all. Default none. */
+  LEADSYNC_HISTORY_DAYS: z.coerce.number().int().min(1).optional(),
   // The service (API, worker, scheduler).
   /** PORT: the HTTP port of `leadsync serve`. Default 3000. */
   PORT: intFrom(3000).pipe(z.number().max(65_535)),
@@ -151,6 +153,8 @@ export interface Config {
   batchSize: number;
   /** Days of run history whose highest live-lead count the mass-delete guard compares with. */
   deleteGuardWindowDays: number;
+  /** Days of lead history kept (LEADSYNC_HISTORY_DAYS); null keeps all. Optional for literal configs. */
+  historyDays?: number | null;
   /** Always set by loadConfig; optional so literal configs of tests that run no service stay short. */
   service?: ServiceConfig;
   /** Always set by loadConfig; optional like `service`. */
@@ -228,6 +232,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     sheet: { maxRowChars: e.LEADSYNC_MAX_ROW_CHARS },
     batchSize: e.LEADSYNC_BATCH_SIZE,
     deleteGuardWindowDays: e.LEADSYNC_DELETE_GUARD_WINDOW_DAYS,
+    historyDays: e.LEADSYNC_HISTORY_DAYS ?? null,
     service: {
       port: e.PORT,
       host: e.HOST,

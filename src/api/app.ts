@@ -19,6 +19,7 @@ import { registerHealthRoutes } from './health.routes.js';
 import { LeadCache } from './lead-cache.js';
 import { LiveProgress } from './live-progress.js';
 import { registerLeadExportRoute } from './leads-export.routes.js';
+import { registerLeadChangeRoutes } from './lead-changes.routes.js';
 import { registerLeadRoutes } from './leads.routes.js';
 import { registerMetricsRoute } from './metrics.routes.js';
 import { registerNotificationRoutes } from './notifications.routes.js';
@@ -92,6 +93,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerRunRoutes(app, ctx);
   registerEventRoutes(app, ctx);
   registerLeadRoutes(app, ctx);
+  registerLeadChangeRoutes(app, ctx);
   registerLeadExportRoute(app, ctx);
   registerCustomerRoutes(app, ctx);
   registerPushRoutes(app, ctx);

@@ -7,6 +7,7 @@ import { processIo, reportError, type Io } from './output.js';
 // never loads the service (imported eagerly it doubled the start-up of every sync, ~1 s of CPU).
 const commands = {
   approve: () => import('./commands/approve.js'),
+  changes: () => import('./commands/changes.js'),
   inspect: () => import('./commands/inspect.js'),
   migrate: () => import('./commands/migrate.js'),
   serve: () => import('./commands/serve.js'),
@@ -119,6 +120,29 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
           json?: boolean;
         }) => (await commands.inspect()).leadsCommand(opts, io),
         (o) => Boolean(o.json),
+      ),
+    );
+
+  program
+    .command('changes')
+    .description(
+      "Print a customer's lead changes as NDJSON, oldest first (each line's cursor resumes after it)",
+    )
+    .requiredOption('--customer <nameOrId>', 'customer name or id')
+    .option(
+      '--since <cursor>',
+      'only changes after this cursor (a line\'s "cursor", or the last one printed)',
+    )
+    .option('--follow', 'keep polling and print new changes as they commit, until SIGINT/SIGTERM')
+    .option('--interval <seconds>', 'how often --follow polls', seconds, 1)
+    .action(
+      act(
+        async (opts: { customer: string; since?: string; follow?: boolean; interval: number }) =>
+          (await commands.changes()).changesCommand(
+            { ...opts, intervalMs: Math.max(1, opts.interval) * 1000 },
+            io,
+          ),
+        () => true,
       ),
     );
 

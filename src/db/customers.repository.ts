@@ -4,6 +4,7 @@ import { newId } from '../ids.js';
 import type { LeadField } from '../sheet/types.js';
 import type { CustomerRow, CustomerUpdate, Database, DateOrder, SourceKind } from './database.js';
 import { isUniqueViolation } from './dialect.js';
+import { deleteCustomerChanges } from './lead-history.repository.js';
 import { decodeCursor } from './page-cursor.js';
 import { inTransaction, parseJson } from './repository-helpers.js';
 import { initialSyncState } from './sync-states.repository.js';
@@ -149,8 +150,12 @@ export async function updateCustomer(
 
 /** Deletes a customer with its leads, runs and state (ON DELETE CASCADE); false when absent. */
 export async function deleteCustomer(db: Kysely<Database>, id: string): Promise<boolean> {
-  const result = await db.deleteFrom('customers').where('id', '=', id).executeTakeFirst();
-  return result.numDeletedRows > 0n;
+  return inTransaction(db, async (trx) => {
+    // lead_changes has no foreign key (see migration 0009): its rows go first, the rest cascades.
+    await deleteCustomerChanges(trx, id);
+    const result = await trx.deleteFrom('customers').where('id', '=', id).executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  });
 }
 
 // Written as given; listed so a patch object carrying extra keys cannot write other columns.

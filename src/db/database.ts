@@ -172,12 +172,47 @@ export interface LeadSyncHeldDeletesTable {
   externalKey: string;
 }
 
+export type ChangeOp = 'insert' | 'update' | 'restore' | 'delete' | 'edit';
+
+/** The one row (id 1) that hands out change-batch positions, under its row lock (migration 0009). */
+export interface ChangeCounterTable {
+  id: number;
+  position: number;
+}
+
+/** One committed write transaction that changed leads: a sync run's write, or a CRM edit. */
+export interface ChangeBatchesTable {
+  id: string;
+  customerId: string;
+  /** Strictly increasing in commit order (taken under change_counter's lock, just before commit). */
+  position: number;
+  runId: string | null;
+  at: Timestamp;
+  /** lead_changes rows written with it (retention may have removed some since). */
+  changes: number;
+  /** No change of the batch has a larger seq (its places run 1..lastSeq, with rare holes). */
+  lastSeq: number;
+}
+
+/** One lead a batch changed, at place `seq` of the batch. */
+export interface LeadChangesTable {
+  batchId: string;
+  seq: number;
+  leadId: string;
+  op: ChangeOp;
+  /** JSON `{"field": [from, to]}` of the fields that changed (updates, restores, edits); else null. */
+  fields: JsonText | null;
+}
+
 export interface Database {
   customers: CustomersTable;
   leads: LeadsTable;
   lead_sync_states: LeadSyncStatesTable;
   lead_sync_runs: LeadSyncRunsTable;
   lead_sync_held_deletes: LeadSyncHeldDeletesTable;
+  change_counter: ChangeCounterTable;
+  change_batches: ChangeBatchesTable;
+  lead_changes: LeadChangesTable;
 }
 
 export type CustomerRow = Selectable<CustomersTable>;

@@ -100,3 +100,37 @@ export function isBusyError(error: unknown): boolean {
 function errorCode(error: unknown): unknown {
   return error !== null && typeof error === 'object' && 'code' in error ? error.code : undefined;
 }
+
+/** One field a write may change: its name and the SQL of its value before and after. */
+export interface FieldPair {
+  name: string;
+  before: string;
+  after: string;
+}
+
+/**
+ * SQL building `{"name": [before, after], …}` of the pairs whose values differ (null-safe), `{}`
+ * when none does; `whole` joins in only when no pair differs (a change to an unmapped column).
+ * SQLite: json_patch drops the members a patch sets to null. PostgreSQL: jsonb_strip_nulls drops
+ * null members (recursively, but the values are arrays, whose null elements stay).
+ */
+export function changedFieldsSql(
+  dialect: DialectName,
+  pairs: readonly FieldPair[],
+  whole?: FieldPair,
+): string {
+  const differs = (p: FieldPair) =>
+    dialect === 'sqlite' ? `${p.before} IS NOT ${p.after}` : `${p.before} IS DISTINCT FROM ${p.after}`;
+  const array = (p: FieldPair) =>
+    dialect === 'sqlite'
+      ? `json_array(${p.before}, ${p.after})`
+      : `jsonb_build_array(${p.before}, ${p.after})`;
+  const members = pairs.map((p) => `'${p.name}', CASE WHEN ${differs(p)} THEN ${array(p)} END`);
+  if (whole) {
+    const none = pairs.map((p) => `NOT (${differs(p)})`).join(' AND ');
+    members.push(`'${whole.name}', CASE WHEN ${none} AND ${differs(whole)} THEN ${array(whole)} END`);
+  }
+  return dialect === 'sqlite'
+    ? `json_patch('{}', json_object(${members.join(', ')}))`
+    : `jsonb_strip_nulls(jsonb_build_object(${members.join(', ')}))`;
+}

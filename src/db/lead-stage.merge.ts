@@ -1,6 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from './database.js';
-import type { ApplyOptions } from './lead-stage.js';
+import type { ApplyOptions, MergeResult } from './lead-stage.js';
+import { recordDeleteChanges, recordUpsertChanges } from './lead-changes.merge.js';
 import { STAGE_COLUMNS } from './lead-stage.columns.js';
 
 export interface MergeInput {
@@ -23,20 +24,25 @@ export interface MergeInput {
  * The merge of a sync's staged rows into `leads`, in chunks of `chunk` staged rows, as Kysely
  * statements (so plugins on the caller's instance see them, and each dialect gets its own SQL):
  * one INSERT … SELECT … ON CONFLICT per chunk (insert; update of the sheet-owned columns only,
- * restore), then one UPDATE per chunk of keys to soft-delete. Returns the leads soft-deleted.
+ * restore), then one UPDATE per chunk of keys to soft-delete. Before each, one INSERT … SELECT
+ * records the chunk's changes in `lead_changes` (it reads the old values the merge overwrites).
  */
 export async function mergeStaged(
   trx: Kysely<Database>,
   input: MergeInput,
   options: ApplyOptions,
-): Promise<number> {
-  const { now, onChunk } = options;
+): Promise<MergeResult> {
+  const { now, onChunk, batchId } = options;
+  const tables = { batchId, customerId: input.customerId, deleteTable: input.deleteTable };
+  let changes = 0;
   const total = input.upserts + input.deletes;
   let done = 0;
   await onChunk(0, total, 'write');
   const selected = sql.raw(STAGE_COLUMNS.map((c) => input.column(c)).join(', '));
   for (let from = 0; from < input.upserts; from += input.chunk) {
     const to = Math.min(input.upserts, from + input.chunk);
+    const range = { ...tables, upsertTable: input.upsertTable, from, to, insertsOnly: options.insertsOnly };
+    changes += await recordUpsertChanges(trx, range);
     // The WHERE before ON CONFLICT is also what SQLite needs to parse an upsert from a SELECT.
     await trx
       .insertInto('leads')
@@ -77,6 +83,7 @@ export async function mergeStaged(
   let deleted = 0;
   for (let from = 0; from < input.deletes; from += input.chunk) {
     const to = Math.min(input.deletes, from + input.chunk);
+    changes += await recordDeleteChanges(trx, { ...tables, from, to, offset: input.upserts });
     const result = await trx
       .updateTable('leads')
       .set({ deletedAt: now, updatedAt: now })
@@ -94,7 +101,7 @@ export async function mergeStaged(
     await onChunk(done, total, 'delete');
     await input.pause?.();
   }
-  return deleted;
+  return { deleted, changes, lastSeq: input.upserts + input.deletes };
 }
 
 /** Renames per statement (two binds each, plus one: far below either dialect's bind limit). */

@@ -32,7 +32,7 @@ export interface LeadStage {
    * staged rows, and records the run on the same `trx`, so all of it commits or none does.
    */
   commit<T>(
-    work: (trx: Kysely<Database>, apply: (options: ApplyOptions) => Promise<number>) => Promise<T>,
+    work: (trx: Kysely<Database>, apply: (options: ApplyOptions) => Promise<MergeResult>) => Promise<T>,
   ): Promise<T>;
   /** Drops the staging and gives the connection back; safe to call more than once, on every path. */
   dispose(): Promise<void>;
@@ -41,11 +41,24 @@ export interface LeadStage {
 export interface ApplyOptions {
   /** The time written to firstSeenAt (new leads), updatedAt and deletedAt. */
   now: string;
+  /** The change batch (src/db/change-batches.repository.ts) the changes are recorded in: the run id. */
+  batchId: string;
+  /** Every staged upsert is a new lead (the diff found none stored): changes are recorded without a join. */
+  insertsOnly: boolean;
   /**
    * Called before the first chunk and after each one (rows done of total): progress, and the
    * place to throw (cancellation) or renew the lease, between statements of the transaction.
    */
   onChunk: (done: number, total: number, phase: 'write' | 'delete') => Promise<void> | void;
+}
+
+export interface MergeResult {
+  /** Leads soft-deleted. */
+  deleted: number;
+  /** lead_changes rows recorded (one per lead written). */
+  changes: number;
+  /** The largest seq a recorded change may have: the staged upserts and deletes. */
+  lastSeq: number;
 }
 
 export interface StageOptions {

@@ -3,10 +3,17 @@ import { LeadsyncError } from '../errors.js';
 import { newId } from '../ids.js';
 import type { LeadValues } from '../sheet/types.js';
 import type { Database } from './database.js';
-import { containsIgnoringCase, dialectOf, isForeignKeyViolation, type DialectName } from './dialect.js';
+import { recordLeadChange, type FieldChange } from './change-batches.repository.js';
+import {
+  containsIgnoringCase,
+  dialectOf,
+  isForeignKeyViolation,
+  traitsOf,
+  type DialectName,
+} from './dialect.js';
 import { LEAD_COLUMNS, toLead, type Lead } from './lead.row.js';
 import { decodeCursor } from './page-cursor.js';
-import { toIsoOrNull } from './repository-helpers.js';
+import { inTransaction, toIsoOrNull } from './repository-helpers.js';
 
 /*
  * Leads as the API and CLI see them. The sync's hot path has its own file
@@ -77,7 +84,10 @@ export async function findLeadById(db: Kysely<Database>, id: string): Promise<Le
   return row && toLead(row);
 }
 
-/** Sets status, score and convertedAt only; undefined when there is no such lead. */
+/**
+ * Sets status, score and convertedAt only; undefined when there is no such lead. The fields whose
+ * values changed are recorded as an `edit` in the change feed, in the same transaction.
+ */
 export async function updateLeadCrmFields(
   db: Kysely<Database>,
   id: string,
@@ -85,18 +95,34 @@ export async function updateLeadCrmFields(
   now: Date,
 ): Promise<Lead | undefined> {
   checkCrmFields(patch);
-  const row = await db
-    .updateTable('leads')
-    .set({
-      ...(patch.status !== undefined && { status: patch.status }),
-      ...(patch.score !== undefined && { score: patch.score }),
-      ...(patch.convertedAt !== undefined && { convertedAt: toIsoOrNull(patch.convertedAt) }),
-      updatedAt: now.toISOString(),
-    })
-    .where('id', '=', id)
-    .returning(LEAD_COLUMNS)
-    .executeTakeFirst();
-  return row && toLead(row);
+  const next = {
+    ...(patch.status !== undefined && { status: patch.status }),
+    ...(patch.score !== undefined && { score: patch.score }),
+    ...(patch.convertedAt !== undefined && { convertedAt: toIsoOrNull(patch.convertedAt) }),
+  };
+  return inTransaction(db, async (trx) => {
+    let before = trx.selectFrom('leads').select(['status', 'score', 'convertedAt']).where('id', '=', id);
+    // Two edits of one lead at once: the second reads what the first wrote (row lock till commit).
+    if (traitsOf(trx).supportsSkipLocked) before = before.forUpdate();
+    const old = await before.executeTakeFirst();
+    if (!old) return undefined;
+    const row = await trx
+      .updateTable('leads')
+      .set({ ...next, updatedAt: now.toISOString() })
+      .where('id', '=', id)
+      .returning(LEAD_COLUMNS)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const fields: Record<string, FieldChange> = {};
+    for (const [name, value] of Object.entries(next)) {
+      const was = old[name as keyof typeof old];
+      if (was !== value) fields[name] = [was, value];
+    }
+    if (Object.keys(fields).length > 0) {
+      await recordLeadChange(trx, { customerId: row.customerId, leadId: id, op: 'edit', fields, at: now });
+    }
+    return toLead(row);
+  });
 }
 
 /**
@@ -114,38 +140,41 @@ export async function createManualLead(
   const id = newId(now.getTime());
   const at = now.toISOString();
   try {
-    const row = await db
-      .insertInto('leads')
-      .values({
-        id,
-        customerId,
-        origin: 'manual',
-        externalKey: `manual:${id}`,
-        rowHash: null,
-        data: JSON.stringify(values.data ?? {}),
-        fullName: values.fullName ?? null,
-        firstName: values.firstName ?? null,
-        lastName: values.lastName ?? null,
-        email: values.email ?? null,
-        phone: values.phone ?? null,
-        phoneNormalized: values.phoneNormalized ?? null,
-        company: values.company ?? null,
-        jobTitle: values.jobTitle ?? null,
-        source: values.source ?? null,
-        owner: values.owner ?? null,
-        occurredAt: values.occurredAt ?? null,
-        notes: values.notes ?? null,
-        status: values.status ?? 'new',
-        score: values.score ?? null,
-        convertedAt: null,
-        sheetRow: null,
-        firstSeenAt: at,
-        updatedAt: at,
-        deletedAt: null,
-      })
-      .returning(LEAD_COLUMNS)
-      .executeTakeFirstOrThrow();
-    return toLead(row);
+    return await inTransaction(db, async (trx) => {
+      const row = await trx
+        .insertInto('leads')
+        .values({
+          id,
+          customerId,
+          origin: 'manual',
+          externalKey: `manual:${id}`,
+          rowHash: null,
+          data: JSON.stringify(values.data ?? {}),
+          fullName: values.fullName ?? null,
+          firstName: values.firstName ?? null,
+          lastName: values.lastName ?? null,
+          email: values.email ?? null,
+          phone: values.phone ?? null,
+          phoneNormalized: values.phoneNormalized ?? null,
+          company: values.company ?? null,
+          jobTitle: values.jobTitle ?? null,
+          source: values.source ?? null,
+          owner: values.owner ?? null,
+          occurredAt: values.occurredAt ?? null,
+          notes: values.notes ?? null,
+          status: values.status ?? 'new',
+          score: values.score ?? null,
+          convertedAt: null,
+          sheetRow: null,
+          firstSeenAt: at,
+          updatedAt: at,
+          deletedAt: null,
+        })
+        .returning(LEAD_COLUMNS)
+        .executeTakeFirstOrThrow();
+      await recordLeadChange(trx, { customerId, leadId: id, op: 'insert', fields: null, at: now });
+      return toLead(row);
+    });
   } catch (error) {
     if (!isForeignKeyViolation(error)) throw error;
     throw new LeadsyncError('CUSTOMER_NOT_FOUND', `No customer with id ${customerId}`, { cause: error });

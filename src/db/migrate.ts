@@ -9,6 +9,7 @@ import * as dropEmailIndex from './migrations/0005-drop-email-index.js';
 import * as runLiveLeads from './migrations/0006-run-live-leads.js';
 import * as approvalsAndWarnings from './migrations/0007-approvals-and-warnings.js';
 import * as runDays from './migrations/0008-run-days.js';
+import * as leadChanges from './migrations/0009-lead-changes.js';
 import * as pushAndRevisions from './migrations/0010-push-and-revisions.js';
 
 /**
@@ -24,6 +25,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0006-run-live-leads': runLiveLeads,
   '0007-approvals-and-warnings': approvalsAndWarnings,
   '0008-run-days': runDays,
+  '0009-lead-changes': leadChanges,
   '0010-push-and-revisions': pushAndRevisions,
 });
 

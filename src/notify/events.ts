@@ -1,3 +1,5 @@
+import type { ChangeOp } from '../db/database.js';
+import type { ChangeJson } from '../feed/change-json.js';
 import type { HeaderChanges } from './header-changes.js';
 
 /**
@@ -14,6 +16,7 @@ export const EVENT_TYPES = [
   'customer.resumed',
   'customer.recovered',
   'sheet.headers_changed',
+  'leads.changed',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -54,6 +57,19 @@ export interface EventPayloads {
   'customer.recovered': { runId: string; failedRuns: number; failingSince: string | null };
   /** Lists of at most 100 names of at most 200 characters; `*Omitted` count the names left out. */
   'sheet.headers_changed': { runId: string } & HeaderChanges;
+  /**
+   * A run that changed leads committed: its changes are those of the feed after `fromCursor` up
+   * to and including `toCursor`; the first LEADS_CHANGED_INLINE of them ride along.
+   */
+  'leads.changed': {
+    runId: string;
+    counts: Record<ChangeOp, number>;
+    fromCursor: string;
+    toCursor: string;
+    changes: ChangeJson[];
+    /** Changes of the run not inlined (fetch them from the feed). */
+    changesOmitted: number;
+  };
 }
 
 export type NotifyEvent = {

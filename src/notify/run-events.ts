@@ -6,6 +6,9 @@ import { inTransaction } from '../db/repository-helpers.js';
 import { findRunById, insertRun, type NewSyncRun, type SyncRun } from '../db/sync-runs.repository.js';
 import type { SyncState } from '../db/sync-states.repository.js';
 import type { Ending } from '../sync/record-outcome.js';
+import { lastPlaceOfBatch, listLeadChanges } from '../db/change-feed.repository.js';
+import { encodeFeedCursor } from '../db/change-cursor.js';
+import { toChangeJson } from '../feed/change-json.js';
 import type { NewEvent } from './events.js';
 import { headerChanges } from './header-changes.js';
 
@@ -94,5 +97,34 @@ async function eventsOf(
   }
   const changes = headerChanges(previous?.lastHeaders ?? null, end.success?.headers ?? null);
   if (changes) events.push({ type: 'sheet.headers_changed', customerId, payload: { runId, ...changes } });
+  if (end.changes) events.push(await leadsChangedEvent(db, customerId, runId, end.changes));
   return events;
+}
+
+/** Changes a `leads.changed` event carries itself; receivers fetch the rest from the feed. */
+export const LEADS_CHANGED_INLINE = 100;
+
+async function leadsChangedEvent(
+  db: Kysely<Database>,
+  customerId: string,
+  runId: string,
+  { batch, counts }: NonNullable<Ending['changes']>,
+): Promise<NewEvent> {
+  // Read inside the run's transaction: its own batch is the newest (it holds the counter's lock).
+  const since = { position: batch.position, seq: 0 };
+  const page = await listLeadChanges(db, { customerId, since, limit: LEADS_CHANGED_INLINE });
+  const inline = page.changes.filter((c) => c.place.position === batch.position);
+  const last = await lastPlaceOfBatch(db, batch);
+  return {
+    type: 'leads.changed',
+    customerId,
+    payload: {
+      runId,
+      counts,
+      fromCursor: encodeFeedCursor(since),
+      toCursor: encodeFeedCursor(last),
+      changes: inline.map(toChangeJson),
+      changesOmitted: Math.max(0, batch.changes - inline.length),
+    },
+  };
 }

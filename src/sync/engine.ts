@@ -20,7 +20,7 @@ import { whenReachable } from '../db/when-reachable.js';
 import { inputFingerprint } from './input-fingerprint.js';
 import type { SpooledBody } from './body-spool.js';
 import { writeInTransaction } from './write-changes.js';
-import { NO_FIGURES, recordEnding, type RunFigures } from './record-outcome.js';
+import { NO_FIGURES, recordEnding, type RunChanges, type RunFigures } from './record-outcome.js';
 import { decideHold } from './delete-hold.js';
 import { figuresOf, lastHeaders, skippedFigures, unchangedFigures } from './run-figures.js';
 import {
@@ -125,9 +125,11 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
     finalProgress: SyncProgress,
     trx: Kysely<Database> = db,
     heldDeleteKeys?: readonly string[],
+    changes: RunChanges | null = null,
   ) =>
     recordEnding(trx, {
       heldDeleteKeys,
+      changes,
       customerId: customer.id,
       runId: run.id,
       outcome,
@@ -276,9 +278,21 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
       stage,
       progress,
       signal: request.signal,
-      finish: (trx, rowsDeleted) => {
+      runId: run.id,
+      insertsOnly: read.updates + read.restores === 0,
+      finish: (trx, rowsDeleted, batch) => {
         wrote = `Wrote ${writes} and deleted ${rowsDeleted} leads`;
-        return end('success', { ...figures, rowsDeleted }, null, progress.final(wrote, true), trx);
+        const counts = { insert: read!.inserts, update: read!.updates, restore: read!.restores };
+        const changes = batch && { batch, counts: { ...counts, delete: rowsDeleted, edit: 0 } };
+        return end(
+          'success',
+          { ...figures, rowsDeleted },
+          null,
+          progress.final(wrote, true),
+          trx,
+          undefined,
+          changes,
+        );
       },
     });
     // Only now, committed and visible to every connection, is the run done.

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { Database, RunOutcome } from '../db/database.js';
+import type { ChangeBatch } from '../db/change-batches.repository.js';
+import type { ChangeOp, Database, RunOutcome } from '../db/database.js';
 import { finishRun, findRunById, type FigureKey, type SyncRun } from '../db/sync-runs.repository.js';
 import { countLiveSheetLeads } from '../db/leads-sync.repository.js';
 import { countSkip, getSyncState, updateSyncState } from '../db/sync-states.repository.js';
@@ -29,6 +30,12 @@ export const NO_FIGURES: RunFigures = {
   warnings: [],
 };
 
+/** The change batch a run's write committed, with how many changes of each op it holds. */
+export interface RunChanges {
+  batch: ChangeBatch;
+  counts: Record<ChangeOp, number>;
+}
+
 export interface Ending {
   customerId: string;
   runId: string;
@@ -50,6 +57,8 @@ export interface Ending {
   };
   /** The run ended `unchanged` without a download: counted for the metrics. */
   skip?: { reason: SkipReason; requestsSaved: number; bytesSaved: number };
+  /** The run's change batch (a success that changed leads): the `leads.changed` event. */
+  changes?: RunChanges | null;
 }
 
 /**

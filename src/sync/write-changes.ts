@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { traitsOf } from '../db/dialect.js';
+import { commitChangeBatch, type ChangeBatch } from '../db/change-batches.repository.js';
 import type { LeadStage } from '../db/lead-stage.js';
 import { isLeaseHeld, renewLease, renewOwnerLeases } from '../db/sync-leases.repository.js';
 import type { SyncRun } from '../db/sync-runs.repository.js';
@@ -13,13 +14,21 @@ export interface WriteInput {
   stage: LeadStage;
   progress: ProgressTracker;
   signal?: AbortSignal;
-  /** Records the run and the state inside the same transaction, after the leads. */
-  finish(trx: Kysely<Database>, rowsDeleted: number): Promise<SyncRun>;
+  /** The run: its id is the change batch's (src/db/change-batches.repository.ts). */
+  runId: string;
+  /** The diff found only new leads: their changes are recorded without looking for old values. */
+  insertsOnly: boolean;
+  /**
+   * Records the run and the state inside the same transaction, after the leads and the change
+   * batch (null when no lead changed after all).
+   */
+  finish(trx: Kysely<Database>, rowsDeleted: number, batch: ChangeBatch | null): Promise<SyncRun>;
 }
 
 /**
  * The sync's one write transaction: the staged leads merged chunk by chunk (progress after
- * each, cancellation at each boundary, rolled back whole), then the run and the state.
+ * each, cancellation at each boundary, rolled back whole) with their changes recorded for the
+ * feed, then the change batch's position, the run and the state.
  *
  * The lease fences it: a worker that lost its lease writes nothing (WORKER_LOST). On
  * PostgreSQL the heartbeat keeps renewing from its own connection while this runs; the lease is
@@ -51,8 +60,11 @@ export async function writeInTransaction(deps: SyncDeps, input: WriteInput): Pro
     };
     await fence(singleWriter);
     let renewedAt = Date.now();
-    const rowsDeleted = await apply({
-      now: clock().toISOString(),
+    const now = clock().toISOString();
+    const merged = await apply({
+      now,
+      batchId: input.runId,
+      insertsOnly: input.insertsOnly,
       onChunk: async (done, total, phase) => {
         // "Writing", not "Wrote": nothing of it is visible until the transaction commits.
         const what = phase === 'write' ? 'Writing' : 'Deleting';
@@ -71,6 +83,15 @@ export async function writeInTransaction(deps: SyncDeps, input: WriteInput): Pro
     });
     // The UPDATE also locks the state row until commit, so no claim can slip in between.
     await fence(true);
-    return input.finish(trx, rowsDeleted);
+    // Last but the run's own rows: the feed position's lock is held until commit (see there).
+    const batch = await commitChangeBatch(trx, {
+      id: input.runId,
+      customerId: input.customerId,
+      runId: input.runId,
+      at: now,
+      changes: merged.changes,
+      lastSeq: merged.lastSeq,
+    });
+    return input.finish(trx, merged.deleted, batch);
   });
 }

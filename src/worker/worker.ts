@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { claimDueCustomers, type Claim } from '../db/scheduler.repository.js';
 import { LeadsyncError } from '../errors.js';
 import { createGoogleLimiters } from './google-rate-limit.js';
+import { HistoryRetention } from './history-retention.js';
 import { runClaimed, type StopReason } from './run-claimed.js';
 import type { WorkerContext } from './worker-context.js';
 
@@ -42,6 +43,7 @@ export class Worker {
   private loop: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
   private unsubscribe: (() => void) | null = null;
+  private readonly retention: HistoryRetention | null;
 
   constructor(private readonly options: WorkerOptions) {
     const service = options.config.service;
@@ -58,6 +60,8 @@ export class Worker {
       stop: (customerId, reason) => this.stopSync(customerId, reason),
       log: options.log ?? (() => {}),
     };
+    const days = options.config.historyDays ?? null;
+    this.retention = days === null ? null : new HistoryRetention(options.db, days, this.ctx.clock);
   }
 
   get id(): string {
@@ -111,6 +115,9 @@ export class Worker {
         }
         if (this.stopping) break;
       }
+      await this.retention?.tick().catch((error: unknown) => {
+        this.ctx.log(`history retention failed: ${(error as Error).message}`);
+      });
       await this.idle(this.options.pollIntervalMs);
     }
   }

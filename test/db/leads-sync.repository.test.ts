@@ -1,3 +1,4 @@
+import { newId } from '../../src/ids.js';
 import { sql } from 'kysely';
 import { beforeEach, expect, it } from 'vitest';
 import { createCustomer, type Customer } from '../../src/db/customers.repository.js';
@@ -54,7 +55,11 @@ async function writeThroughStage(
   try {
     for (const l of leads) await stage.add(l);
     await stage.addDeletes(deleteKeys);
-    return await stage.commit((_trx, apply) => apply({ now, onChunk: () => {} }));
+    const batchId = newId();
+    const merged = await stage.commit((_trx, apply) =>
+      apply({ now, batchId, insertsOnly: false, onChunk: () => {} }),
+    );
+    return merged.deleted;
   } finally {
     await stage.dispose();
   }

@@ -131,6 +131,17 @@ const EXPECTED: { [T in keyof Database]: Record<keyof Database[T], Nullability> 
     runId: 'not null',
     externalKey: 'not null',
   },
+  change_counter: { id: 'not null', position: 'not null' },
+  change_batches: {
+    id: 'not null',
+    customerId: 'not null',
+    position: 'not null',
+    runId: 'null',
+    at: 'not null',
+    changes: 'not null',
+    lastSeq: 'not null',
+  },
+  lead_changes: { batchId: 'not null', seq: 'not null', leadId: 'not null', op: 'not null', fields: 'null' },
 };
 
 const EXPECTED_INDEXES = [
@@ -139,6 +150,8 @@ const EXPECTED_INDEXES = [
   'lead_sync_states_nextRunAt_idx',
   'lead_sync_runs_customerId_startedAt_idx',
   'lead_sync_runs_startedAt_idx',
+  'change_batches_customerId_position_idx',
+  'lead_changes_leadId_idx',
 ];
 
 async function schemaOf(db: Kysely<Database>): Promise<Record<string, Record<string, Nullability>>> {

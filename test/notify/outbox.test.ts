@@ -42,7 +42,7 @@ describeEachDialect('notification outbox', (dialect) => {
     expect(run.outcome).toBe('success');
     // The worker "died" right after the commit: no dispatcher ran, the events wait in the outbox.
     const stored = await events();
-    expect(stored.map((e) => e.type)).toEqual(['sync.started', 'sync.completed']);
+    expect(stored.map((e) => e.type)).toEqual(['sync.started', 'sync.completed', 'leads.changed']);
     expect(stored.every((e) => e.dispatchedAt === null)).toBe(true);
     expect(JSON.parse(stored[1]!.payload)).toMatchObject({
       runId: run.id,
@@ -56,10 +56,11 @@ describeEachDialect('notification outbox', (dialect) => {
     expect(receiver.requests.map((r) => r.headers['x-leadsync-event'])).toEqual([
       'sync.started',
       'sync.completed',
+      'leads.changed',
     ]);
     expect(receiver.requests.map((r) => r.headers['x-leadsync-delivery'])).toEqual(stored.map((e) => e.id));
     await dispatcher('another-worker').runOnce();
-    expect(receiver.requests).toHaveLength(2);
+    expect(receiver.requests).toHaveLength(3);
   });
 
   it('takes back the events of a dispatcher that died holding them, once its claim expires', async () => {
@@ -71,12 +72,12 @@ describeEachDialect('notification outbox', (dialect) => {
       leaseMs: 60_000,
       now: clock.read(),
     });
-    expect(claimed).toHaveLength(2);
+    expect(claimed).toHaveLength(3);
     const survivor = dispatcher('survivor');
     expect((await survivor.runOnce()).dispatched).toBe(0);
     clock.advance(61_000);
-    expect((await survivor.runOnce()).dispatched).toBe(2);
-    expect(receiver.requests).toHaveLength(2);
+    expect((await survivor.runOnce()).dispatched).toBe(3);
+    expect(receiver.requests).toHaveLength(3);
   });
 
   it('writes no event when the ending transaction rolls back', async () => {
@@ -126,9 +127,9 @@ describeEachDialect('notification outbox', (dialect) => {
     const recovered = await sheet.sync();
     const mine = await events(sheet.customer.id);
     expect(mine.map((e) => e.type)).toEqual([
-      ...['sync.started', 'sync.completed'],
+      ...['sync.started', 'sync.completed', 'leads.changed'],
       ...['sync.started', 'sync.failed', 'sync.started', 'sync.failed'],
-      ...['sync.started', 'sync.completed', 'customer.recovered', 'sheet.headers_changed'],
+      ...['sync.started', 'sync.completed', 'customer.recovered', 'sheet.headers_changed', 'leads.changed'],
     ]);
     const payloads = mine.map((e) => ({ type: e.type, ...JSON.parse(e.payload) }));
     expect(payloads.filter((p) => p.type === 'sync.failed')).toMatchObject([

@@ -83,4 +83,19 @@ describe('bench targets', () => {
     expect(rowOf(table, 'idle').at(-1)).toBe('✗');
     expect(rowOf(table, '--version', 'both').at(-1)).toBe('✗');
   });
+
+  it('judges the change feed read at 10,000 changes a second, and leaves it out of results without one', () => {
+    const fast = { changes: 100_000, ms: 5000, perSecond: 20_000 };
+    const slow = { changes: 100_000, ms: 20_000, perSecond: 5000 };
+    const table = (feed?: typeof fast) =>
+      targetsTable({
+        results: [result({})],
+        service: [service(feed ? { feed } : {})],
+        startup: stats([200]),
+      });
+    expect(rowOf(table(fast), 'change feed read').at(-1)).toBe('✓');
+    expect(rowOf(table(fast), 'change feed read')[2]).toContain('20,000 changes/s');
+    expect(rowOf(table(slow), 'change feed read').at(-1)).toBe('✗');
+    expect(rowOf(table(), 'change feed read')).toEqual(['']);
+  });
 });

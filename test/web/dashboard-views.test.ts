@@ -4,7 +4,7 @@ import { createElement as h } from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SyncRun } from '../../web/client/index.js';
 import { App } from '../../web/src/app.js';
-import { customerFixture, fakeApi, statusFixture, TOKEN, type FakeApi } from './fake-api.js';
+import { customerFixture, fakeApi, leadFixture, statusFixture, TOKEN, type FakeApi } from './fake-api.js';
 
 const base = 'http://leadsync.test';
 const run = (patch: Partial<SyncRun>): SyncRun => ({
@@ -182,5 +182,41 @@ describe('dashboard views', () => {
     const result = await screen.findByRole('status', { name: 'Sheet check result' });
     expect(result.textContent).toMatch(/4 lead rows/);
     expect(within(result).getByText('ann@x.io')).toBeTruthy();
+  });
+
+  it('opens a lead in a side panel with its history as a timeline, newest first', async () => {
+    api.leads.push(leadFixture('l1', 'c1', { fullName: 'Ada Lovelace', notes: 'Called Ada', status: 'won' }));
+    api.history.set('l1', [
+      {
+        at: '2026-12-03T10:05:00.000Z',
+        op: 'edit',
+        fields: { status: { from: 'new', to: 'won' } },
+        cursor: '3-1',
+      },
+      {
+        at: '2026-12-03T10:02:00.000Z',
+        runId: 'run2',
+        op: 'update',
+        fields: { notes: { from: 'Met Ada', to: 'Called Ada' }, company: { from: null, to: 'Acme' } },
+        cursor: '2-1',
+      },
+      { at: '2026-12-01T09:00:00.000Z', runId: 'run1', op: 'insert', fields: {}, cursor: '1-1' },
+    ]);
+    await signedIn('#/customers/c1/leads');
+    fireEvent.click(await screen.findByRole('button', { name: 'Open Ada Lovelace' }));
+    const panel = await screen.findByRole('complementary', { name: 'Lead Ada Lovelace' });
+    const timeline = await within(panel).findByRole('list', { name: 'History' });
+    const items = within(timeline)
+      .getAllByRole('listitem')
+      .map((li) => li.textContent ?? '');
+    expect(items).toHaveLength(3);
+    expect(items[0]).toMatch(/^Status changed from “new” to “won” by an edit on 3 Dec \d\d:\d\d$/);
+    expect(items[1]).toMatch(/Notes changed from “Met Ada” to “Called Ada” by the sync of 3 Dec \d\d:\d\d/);
+    expect(items[1]).toMatch(/Company changed from empty to “Acme”/);
+    expect(items[2]).toMatch(/^Added by the sync of 1 Dec/);
+    fireEvent.click(within(panel).getByRole('button', { name: 'Close lead' }));
+    await waitFor(() =>
+      expect(screen.queryByRole('complementary', { name: 'Lead Ada Lovelace' })).toBeNull(),
+    );
   });
 });

@@ -1,4 +1,11 @@
-import type { Customer, SheetCheck, SyncRun, SyncStatus } from '../../web/client/index.js';
+import type {
+  Customer,
+  Lead,
+  LeadHistoryEntry,
+  SheetCheck,
+  SyncRun,
+  SyncStatus,
+} from '../../web/client/index.js';
 
 /**
  * An in-memory stand-in for the API, for happy-dom view tests (the real API is covered by
@@ -55,8 +62,39 @@ export function statusFixture(customerId: string, patch: Partial<SyncStatus> = {
   };
 }
 
+export function leadFixture(id: string, customerId: string, patch: Partial<Lead> = {}): Lead {
+  return {
+    id,
+    customerId,
+    externalKey: `email:${id}@example.com`,
+    fullName: null,
+    firstName: null,
+    lastName: null,
+    email: `${id}@example.com`,
+    phone: null,
+    company: null,
+    jobTitle: null,
+    source: null,
+    owner: null,
+    occurredAt: null,
+    notes: null,
+    status: 'new',
+    score: null,
+    convertedAt: null,
+    data: {},
+    sheetRow: 2,
+    firstSeenAt: at,
+    updatedAt: at,
+    deletedAt: null,
+    ...patch,
+  };
+}
+
 export interface FakeApi {
   fetch: typeof fetch;
+  leads: Lead[];
+  /** Lead id → its history, newest first. */
+  history: Map<string, LeadHistoryEntry[]>;
   customers: Map<string, Customer>;
   statuses: Map<string, SyncStatus>;
   runs: SyncRun[];
@@ -76,6 +114,8 @@ export function fakeApi(): FakeApi {
     customers: new Map(),
     statuses: new Map(),
     runs: [],
+    leads: [],
+    history: new Map(),
     sheets: new Map(),
     approved: [],
     push(event, data) {
@@ -131,6 +171,10 @@ export function fakeApi(): FakeApi {
             runId: null,
             status: 'queued',
           });
+        case 'GET /api/leads': {
+          const leads = api.leads.filter((l) => l.customerId === id);
+          return json(200, { leads, nextCursor: null, total: leads.length, lastSyncAt: null });
+        }
         case 'GET /api/leads/sync/runs':
           return json(200, { runs: api.runs.filter((r) => r.customerId === id), nextCursor: null });
         case 'GET /api/leads/sync/metrics':
@@ -189,6 +233,11 @@ export function fakeApi(): FakeApi {
           lastPushAt: null,
           pushCount: 0,
         });
+      }
+      const history = /^GET \/api\/leads\/([^/]+)\/history$/.exec(route);
+      if (history?.[1]) {
+        const entries = api.history.get(history[1]);
+        return entries ? json(200, entries) : fail(404, 'LEAD_NOT_FOUND', 'No lead');
       }
       const approve = /^POST \/api\/leads\/sync\/runs\/([^/]+)\/approve$/.exec(route);
       if (approve?.[1]) {

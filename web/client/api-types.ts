@@ -15,6 +15,11 @@ import type {
   TriggerAcceptedSchema,
 } from '../../src/api/sync.schemas.js';
 import type { LeadsyncEvent } from '../../src/events/events.js';
+import type {
+  ChangeSchema,
+  ChangesPageSchema,
+  HistoryEntrySchema,
+} from '../../src/api/lead-changes.schemas.js';
 
 /**
  * The API's JSON shapes, taken from the server's own TypeBox schemas (type-only imports: the
@@ -30,6 +35,11 @@ export type Customer = Static<typeof CustomerSchema>;
 export type CustomerInput = Static<typeof CustomerBody>;
 export type CustomerPatch = Static<typeof CustomerPatchBody>;
 export type Schedule = Static<typeof ScheduleSchema>;
+/** `GET /api/leads/changes`: one change of the feed, and a page of them. */
+export type LeadChange = Static<typeof ChangeSchema>;
+export type ChangesPage = Static<typeof ChangesPageSchema>;
+/** `GET /api/leads/:id/history`: what one write changed on the lead. */
+export type LeadHistoryEntry = Static<typeof HistoryEntrySchema>;
 
 /** `GET /api/leads/sync/metrics`: the seed's summary, totals and details, rates in percent. */
 export type SyncMetrics = Static<typeof MetricsSchema>;

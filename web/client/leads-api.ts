@@ -1,9 +1,11 @@
 import type {
+  ChangesPage,
   Customer,
   CustomerInput,
   CustomerPatch,
   CustomersPage,
   Lead,
+  LeadHistoryEntry,
   LeadsPage,
   PushUrlCreated,
   PushUrlState,
@@ -118,6 +120,12 @@ export function createLeadsApi(options: LeadsApiOptions) {
       cache.invalidate(lead.customerId);
       return lead;
     },
+    /** What each write changed on a lead, newest first (`before`: an entry's cursor, for older ones). */
+    getLeadHistory: (leadId: string, opts: { limit?: number; before?: string } = {}) =>
+      http.json<LeadHistoryEntry[]>('GET', `/api/leads/${encodeURIComponent(leadId)}/history`, opts),
+    /** The change feed after `since` (omitted: from the beginning), oldest first. */
+    getLeadChanges: (query: { customerId?: string; since?: string; limit?: number } = {}) =>
+      http.json<ChangesPage>('GET', '/api/leads/changes', query),
     /** The CSV export's URL; it needs the Authorization header, so browsers use downloadLeadsCsv. */
     leadsCsvUrl: (customerId: string, includeDeleted = false) =>
       http.url('/api/leads/export.csv', { customerId, includeDeleted }),

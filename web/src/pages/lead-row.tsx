@@ -26,7 +26,16 @@ export const MAPPED_LABELS: Record<(typeof MAPPED_COLUMNS)[number], string> = {
 };
 
 /** One lead; status and score (owned by the CRM, not the sheet) are editable in place. */
-export const LeadRow = memo(function LeadRow({ lead, sheetColumns }: { lead: Lead; sheetColumns: string[] }) {
+export const LeadRow = memo(function LeadRow({
+  lead,
+  sheetColumns,
+  onOpen,
+}: {
+  lead: Lead;
+  sheetColumns: string[];
+  /** Opens the lead's side panel (its history). */
+  onOpen: (lead: Lead) => void;
+}) {
   const api = useApi();
   const queryClient = useQueryClient();
   const [editing, setEditing] = useState(false);
@@ -42,9 +51,17 @@ export const LeadRow = memo(function LeadRow({ lead, sheetColumns }: { lead: Lea
   const who = lead.fullName ?? lead.email ?? lead.externalKey;
   return (
     <tr className={lead.deletedAt ? 'row-deleted' : undefined}>
-      {MAPPED_COLUMNS.map((c) => (
-        <td key={c}>{lead[c] ?? ''}</td>
-      ))}
+      {MAPPED_COLUMNS.map((c) =>
+        c === 'fullName' ? (
+          <td key={c}>
+            <button type="button" className="link" onClick={() => onOpen(lead)} aria-label={`Open ${who}`}>
+              {lead.fullName ?? lead.email ?? lead.externalKey}
+            </button>
+          </td>
+        ) : (
+          <td key={c}>{lead[c] ?? ''}</td>
+        ),
+      )}
       {editing ? (
         <>
           <td>

@@ -1,8 +1,10 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useDeferredValue, useState } from 'react';
+import { useCallback, useDeferredValue, useState } from 'react';
+import type { Lead } from '../../client/index.js';
 import { useApi } from '../auth.js';
 import { count } from '../format.js';
 import { href } from '../router.js';
+import { LeadPanel } from './lead-panel.js';
 import { LeadRow, MAPPED_COLUMNS, MAPPED_LABELS } from './lead-row.js';
 
 const PAGE_SIZE = 50;
@@ -15,6 +17,7 @@ export function LeadsPage({ id }: { id: string }) {
   const [includeDeleted, setIncludeDeleted] = useState(false);
   const [showSheet, setShowSheet] = useState(false);
   const [cursors, setCursors] = useState<string[]>([]);
+  const [openId, setOpenId] = useState<string | null>(null);
   const cursor = cursors.at(-1);
   const opts = { limit: PAGE_SIZE, includeDeleted, ...(q && { q }), ...(cursor && { cursor }) };
   const leads = useQuery({
@@ -23,6 +26,10 @@ export function LeadsPage({ id }: { id: string }) {
     placeholderData: keepPreviousData,
   });
   const restart = () => setCursors([]);
+  // The row's current copy (an edit refetches the page), so the panel shows what the table shows.
+  const open: Lead | undefined = leads.data?.leads.find((l) => l.id === openId);
+  const onOpen = useCallback((lead: Lead) => setOpenId(lead.id), []);
+  const onClose = useCallback(() => setOpenId(null), []);
   const sheetColumns = showSheet
     ? [...new Set(leads.data?.leads.flatMap((l) => Object.keys(l.data)) ?? [])]
     : [];
@@ -104,12 +111,13 @@ export function LeadsPage({ id }: { id: string }) {
             </thead>
             <tbody>
               {leads.data.leads.map((lead) => (
-                <LeadRow key={lead.id} lead={lead} sheetColumns={sheetColumns} />
+                <LeadRow key={lead.id} lead={lead} sheetColumns={sheetColumns} onOpen={onOpen} />
               ))}
             </tbody>
           </table>
         </div>
       )}
+      {open && <LeadPanel lead={open} onClose={onClose} />}
       <nav className="pager" aria-label="Pages">
         <button
           type="button"
