@@ -84,6 +84,7 @@ export async function createCustomer(
     deleteThresholdPercent: input.deleteThresholdPercent ?? 50,
     fieldOverrides: JSON.stringify(input.fieldOverrides ?? {}),
     ...scheduleColumns(input.schedule ?? { intervalMinutes: DEFAULT_INTERVAL_MINUTES }),
+    notifyEmails: null,
     createdAt: at,
     updatedAt: at,
   };

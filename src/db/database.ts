@@ -1,4 +1,12 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type {
+  NotificationReadsTable,
+  OutboxEventsTable,
+  WebhookDeliveriesTable,
+  WebhooksTable,
+} from './notify.tables.js';
+import type { LeadSyncRunDaysTable } from './run-days.table.js';
+import type { ApiTokensTable, PushUrlsTable } from './service.tables.js';
 
 /**
  * The tables, as Kysely sees them. Column names are camelCase in the database itself
@@ -41,6 +49,8 @@ export interface CustomersTable {
   scheduleIntervalMinutes: number | null;
   scheduleCron: string | null;
   scheduleTimezone: string | null;
+  /** JSON array of addresses mailed about the customer's events (migration 0003). */
+  notifyEmails: JsonText | null;
   createdAt: Timestamp;
   updatedAt: Timestamp;
 }
@@ -114,6 +124,10 @@ export interface LeadSyncStatesTable {
   nextRunAt: Timestamp | null;
   /** A run was asked for (manual trigger, approval); the worker picks it up before schedules. */
   pendingTrigger: RunTrigger | null;
+  /** The trigger of the run the lease holder claimed (migration 0002). */
+  claimedTrigger: RunTrigger | null;
+  /** A pushed run is due at this time (migration 0010); null: no push waiting. */
+  pushRunAt: Timestamp | null;
   /**
    * JSON SourceVersion (src/sync/source-version.ts): the Drive revision or the ETag and
    * Last-Modified the last successful run saw, and the source and mapping options they hold for.
@@ -204,6 +218,7 @@ export interface LeadChangesTable {
   fields: JsonText | null;
 }
 
+/** The whole database, every migration's tables: the one type every repository takes. */
 export interface Database {
   customers: CustomersTable;
   leads: LeadsTable;
@@ -213,6 +228,13 @@ export interface Database {
   change_counter: ChangeCounterTable;
   change_batches: ChangeBatchesTable;
   lead_changes: LeadChangesTable;
+  lead_sync_run_days: LeadSyncRunDaysTable;
+  api_tokens: ApiTokensTable;
+  push_urls: PushUrlsTable;
+  outbox_events: OutboxEventsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  notification_reads: NotificationReadsTable;
 }
 
 export type CustomerRow = Selectable<CustomersTable>;

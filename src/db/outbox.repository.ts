@@ -3,7 +3,7 @@ import { newId } from '../ids.js';
 import type { NewEvent, TestEvent } from '../notify/events.js';
 import type { Database } from './database.js';
 import { traitsOf } from './dialect.js';
-import { notifyDb, type MailState, type OutboxEventRow } from './notify-database.js';
+import { type MailState, type OutboxEventRow } from './notify.tables.js';
 
 /** A stored event, payload parsed. */
 export interface OutboxEvent {
@@ -42,7 +42,7 @@ export async function insertOutboxEvent(
     // A test event is delivered by its caller; no dispatcher should fan it out.
     dispatchedAt: options.dispatched ? now.toISOString() : null,
   };
-  await notifyDb(db).insertInto('outbox_events').values(row).execute();
+  await db.insertInto('outbox_events').values(row).execute();
   return toOutboxEvent({ ...row, claimedBy: null, claimExpiresAt: null, mailState: null, mailedAt: null });
 }
 
@@ -56,7 +56,7 @@ export async function claimUndispatched(
   owner: string,
   options: { limit: number; leaseMs: number; now: Date },
 ): Promise<OutboxEvent[]> {
-  const ndb = notifyDb(db);
+  const ndb = db;
   const at = options.now.toISOString();
   const free = (q: typeof candidates) =>
     q
@@ -86,7 +86,7 @@ export async function markDispatched(
   mailState: MailState | null,
   now: Date,
 ): Promise<boolean> {
-  const result = await notifyDb(db)
+  const result = await db
     .updateTable('outbox_events')
     .set({ dispatchedAt: now.toISOString(), claimedBy: null, claimExpiresAt: null, mailState })
     .where('id', '=', eventId)
@@ -97,11 +97,7 @@ export async function markDispatched(
 }
 
 export async function findOutboxEvent(db: Kysely<Database>, id: string): Promise<OutboxEvent | undefined> {
-  const row = await notifyDb(db)
-    .selectFrom('outbox_events')
-    .selectAll()
-    .where('id', '=', id)
-    .executeTakeFirst();
+  const row = await db.selectFrom('outbox_events').selectAll().where('id', '=', id).executeTakeFirst();
   return row && toOutboxEvent(row);
 }
 

@@ -65,7 +65,7 @@ export async function leadsCommand(
     }
     io.out(
       formatTable(
-        page.leads as unknown as Record<string, unknown>[],
+        page.leads,
         [
           'externalKey',
           'fullName',
