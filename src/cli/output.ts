@@ -1,5 +1,5 @@
-import type { SyncProgress } from '../sync/progress.js';
 import { isLeadsyncError, toLeadsyncError } from '../errors.js';
+import type { SyncProgress } from '../events/event-types.js';
 
 /** Where the CLI writes; swappable so tests can capture output without a terminal. */
 export interface Io {

@@ -7,6 +7,8 @@ import type {
 } from './notify.tables.js';
 import type { LeadSyncRunDaysTable } from './run-days.table.js';
 import type { ApiTokensTable, PushUrlsTable } from './service.tables.js';
+import type { DateOrder } from '../sheet/types.js';
+import type { SourceKind } from '../sources/types.js';
 
 /**
  * The tables, as Kysely sees them. Column names are camelCase in the database itself
@@ -25,10 +27,9 @@ type JsonText = ColumnType<string, string, string>;
 /** 0 or 1. */
 type Flag = number;
 
-export type SourceKind = 'google_export' | 'google_api' | 'csv_url' | 'file';
-export type DateOrder = 'DMY' | 'MDY';
 export type RunOutcome = 'success' | 'unchanged' | 'failed' | 'needs_review' | 'cancelled';
 export type RunTrigger = 'schedule' | 'manual' | 'cli' | 'approval' | 'create' | 'retry' | 'push';
+/** Where a running sync is (CONTRACT.md "Progress"). */
 export type SyncPhase = 'queued' | 'fetching' | 'parsing' | 'diffing' | 'applying' | 'finishing';
 export type LeadOrigin = 'sheet' | 'manual';
 
@@ -113,7 +114,11 @@ export interface LeadSyncStatesTable {
   lastErrorMessage: string | null;
   /** Order-independent checksum of the rows of the last successful sync. */
   lastChecksum: string | null;
-  /** SHA-1 of the raw body of the last successful sync, with the mapping fingerprint. */
+  /**
+   * The input fingerprint of the last successful sync (src/sync/input-fingerprint.ts): SHA-1 over
+   * the body's SHA-1, the mapping options and READER_VERSION, not the body's own hash. The name is
+   * the seed system's.
+   */
   lastBodyHash: string | null;
   lastBodyBytes: number | null;
   /** JSON array of the header names of the last successful sync. */

@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
 import { newId } from '../ids.js';
-import type { NewEvent, TestEvent } from '../notify/events.js';
 import type { Database } from './database.js';
 import { traitsOf } from './dialect.js';
 import { type MailState, type OutboxEventRow } from './notify.tables.js';
@@ -23,13 +22,20 @@ function nextEventId(now: Date): string {
   return newId(lastIdMs);
 }
 
+/** An event to store; its type and payload are checked by events/record-event.ts, which calls this. */
+export interface OutboxEventInput {
+  type: string;
+  customerId: string | null;
+  payload: unknown;
+}
+
 /**
  * Writes an event to the outbox. Call it with the transaction of the change that caused the
  * event, so both commit or neither does.
  */
 export async function insertOutboxEvent(
   db: Kysely<Database>,
-  event: NewEvent | TestEvent,
+  event: OutboxEventInput,
   now: Date,
   options: { dispatched?: boolean } = {},
 ): Promise<OutboxEvent> {

@@ -1,6 +1,6 @@
 import type { Kysely, Updateable } from 'kysely';
 import { newId } from '../ids.js';
-import type { SecretBox } from '../notify/secret-box.js';
+import type { SecretBox } from './secret-box.js';
 import type { Database } from './database.js';
 import { type WebhookRow, type WebhooksTable } from './notify.tables.js';
 

@@ -3,7 +3,7 @@ import { takeLeaseWhenFree, type LeaseWaitOptions } from '../../src/cli/lease-wa
 import { createCustomer, type Customer } from '../../src/db/customers.repository.js';
 import { claimCustomer, claimDueCustomers } from '../../src/db/scheduler.repository.js';
 import { claimLease } from '../../src/db/sync-leases.repository.js';
-import { requestRun } from '../../src/db/sync-status.repository.js';
+import { requestRun } from '../../src/db/sync-requests.repository.js';
 import { isLeadsyncError } from '../../src/errors.js';
 import { describeEachDialect, useTestDatabase } from '../helpers/databases.js';
 

@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import { createCustomer } from '../../src/db/customers.repository.js';
 import { findPushUrl, recordPush, savePushUrl } from '../../src/db/push-urls.repository.js';
 import { claimDueCustomers, endClaim } from '../../src/db/scheduler.repository.js';
-import { pauseSync } from '../../src/db/sync-status.repository.js';
+import { pauseSync } from '../../src/db/sync-requests.repository.js';
 import { updateSyncState } from '../../src/db/sync-states.repository.js';
 import { describeEachDialect, useTestDatabase } from '../helpers/databases.js';
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { newId } from '../../src/ids.js';
 import type { MailState } from '../../src/db/notify.tables.js';
 import { createWebhook } from '../../src/db/webhooks.repository.js';
-import { createSecretBox } from '../../src/notify/secret-box.js';
+import { createSecretBox } from '../../src/db/secret-box.js';
 import type { RunOutcome } from '../../src/db/database.js';
 import { startService, type RunningService } from '../../src/service/server.js';
 import { loadConfig } from '../../src/config.js';

@@ -2,12 +2,12 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { claimUndispatched } from '../../src/db/outbox.repository.js';
 import { claimDueCustomers } from '../../src/db/scheduler.repository.js';
 import { endClaimWithEvents } from '../../src/notify/customer-events.js';
-import { startRun } from '../../src/notify/run-events.js';
+import { startRun } from '../../src/sync/run-events.js';
 import { createWebhook } from '../../src/db/webhooks.repository.js';
 import { LeadsyncError } from '../../src/errors.js';
 import { NotifyDispatcher } from '../../src/notify/dispatcher.js';
-import { createSecretBox } from '../../src/notify/secret-box.js';
-import { recordEnding, NO_FIGURES } from '../../src/sync/record-outcome.js';
+import { createSecretBox } from '../../src/db/secret-box.js';
+import { recordEnding, NO_FIGURES } from '../../src/sync/run-ending.js';
 import { describeEachDialect, useTestDatabase } from '../helpers/databases.js';
 import { fakeSheetCustomer, ManualClock, notifyConfig, startReceiver, type Receiver } from './support.js';
 

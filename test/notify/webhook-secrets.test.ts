@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createWebhook } from '../../src/db/webhooks.repository.js';
 import { NotifyDispatcher } from '../../src/notify/dispatcher.js';
-import { createSecretBox } from '../../src/notify/secret-box.js';
+import { createSecretBox } from '../../src/db/secret-box.js';
 import { verifySignature } from '../../src/notify/signature.js';
 import { startHarness, type Harness } from '../api/harness.js';
 import { describeEachDialect } from '../helpers/databases.js';
