@@ -1,6 +1,51 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/**
+ * The layers of src/, lowest first (docs/ARCHITECTURE.md, "Layers"). A file may import its own
+ * folder and lower layers, never a higher one nor a sibling of its own layer; src/*.ts (errors,
+ * ids, config, …) sit below them all. test/unit/layers.test.ts proves the rule fires.
+ */
+export const LAYERS = [
+  ['sheet'],
+  ['sources'],
+  ['db'],
+  ['feed'],
+  ['events'],
+  ['sync', 'notify'],
+  ['worker'],
+  ['api'],
+  ['service'],
+  ['cli', 'demo'],
+];
+
+const above = (index, own) => [
+  ...LAYERS.slice(index)
+    .flat()
+    .filter((f) => f !== own),
+];
+const upwardImports = (folders, prefix) => ({
+  regex: `^${prefix}(${folders.join('|')})(/|$)`,
+  message:
+    'Imports point down the layers (LAYERS in eslint.config.js): move the shared type or function down.',
+});
+const layerRules = [
+  ...LAYERS.flatMap((folders, index) =>
+    folders.map((folder) => ({
+      files: [`src/${folder}/**/*.ts`],
+      rules: {
+        'no-restricted-imports': ['error', { patterns: [upwardImports(above(index, folder), '(\\.\\./)+')] }],
+      },
+    })),
+  ),
+  {
+    // config.ts reads a few limits' defaults from the layers they belong to.
+    files: ['src/*.ts'],
+    ignores: ['src/config.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [upwardImports(LAYERS.flat(), '\\./')] }] },
+  },
+];
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'coverage/', 'data/', 'test-results/', 'bench/.data/'] },
   js.configs.recommended,
@@ -15,6 +60,7 @@ export default tseslint.config(
       ],
     },
   },
+  ...layerRules,
   {
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },

@@ -15,7 +15,7 @@ import { openDatabase } from '../src/db/connection.js';
 import { createCustomer } from '../src/db/customers.repository.js';
 import { claimDueCustomers, endClaim } from '../src/db/scheduler.repository.js';
 import { LocalEventBus } from '../src/events/local-bus.js';
-import { ServiceMetrics } from '../src/service/metrics.js';
+import { ServiceMetrics } from '../src/worker/metrics.js';
 import { Worker } from '../src/worker/worker.js';
 
 const url = process.env.DATABASE_URL;

@@ -1,4 +1,4 @@
-import { databaseFaultOf } from './db/database-errors.js';
+import { databaseFaultOf } from './database-errors.js';
 
 /**
  * Every failure that leaves leadsync carries a stable `code` (shown by the API, the CLI, the

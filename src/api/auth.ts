@@ -4,7 +4,7 @@ import { LRUCache } from 'lru-cache';
 import { findTokenScope, type TokenScope } from '../db/api-tokens.repository.js';
 import { LeadsyncError } from '../errors.js';
 import { isId } from '../ids.js';
-import { hashToken } from '../service/tokens.js';
+import { hashToken } from './tokens.js';
 import type { App, AppContext } from './context.js';
 
 /**

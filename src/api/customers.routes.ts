@@ -8,7 +8,7 @@ import {
   type CustomerPatch,
 } from '../db/customers.repository.js';
 import { mailTargetOf, setNotifyEmails } from '../db/mail-queue.repository.js';
-import { findStatusRow } from '../db/sync-status.repository.js';
+import { findStatusRow } from '../db/status-rows.repository.js';
 import { updateSyncState } from '../db/sync-states.repository.js';
 import { LeadsyncError } from '../errors.js';
 import { nextRunOnResume, validateSchedule } from '../worker/next-run.js';

@@ -1,11 +1,11 @@
 import { Type } from 'typebox';
-import { findStatusRow } from '../db/sync-status.repository.js';
+import { findStatusRow } from '../db/status-rows.repository.js';
 import { LeadsyncError } from '../errors.js';
-import type { LeadsyncEvent } from '../events/events.js';
 import { assertCustomerVisible, scopedCustomerId } from './auth.js';
 import type { App, AppContext } from './context.js';
 import { Id } from './schemas.js';
 import { toStatusView } from './status-view.js';
+import type { LiveEvent } from '../events/event-types.js';
 
 /** A comment line this often keeps proxies from closing an idle stream. */
 const KEEPALIVE_MS = 15_000;
@@ -61,7 +61,7 @@ export function registerEventRoutes(app: App, ctx: AppContext): void {
       out.write(': connected\n\n');
       if (initial) send('status', initial);
       let last = initial;
-      const unsubscribe = ctx.bus.subscribe((event: LeadsyncEvent) => {
+      const unsubscribe = ctx.bus.subscribe((event: LiveEvent) => {
         if (customerId === undefined || event.customerId === customerId)
           send(event.type, JSON.stringify(event));
       });

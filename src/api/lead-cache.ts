@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { EventBus } from '../events/events.js';
+import type { EventBus } from '../events/event-bus.js';
 
 export type CacheState = 'hit' | 'miss' | 'off';
 

@@ -7,7 +7,7 @@ import {
   updateLeadCrmFields,
   type Lead,
 } from '../db/leads.repository.js';
-import { findLastSyncAt } from '../db/sync-status.repository.js';
+import { findLastSyncAt } from '../db/status-rows.repository.js';
 import { LeadsyncError } from '../errors.js';
 import { isId } from '../ids.js';
 import { assertCustomerVisible } from './auth.js';

@@ -1,5 +1,5 @@
-import type { EventBus } from '../events/events.js';
-import type { SyncProgress } from '../sync/progress.js';
+import type { EventBus } from '../events/event-bus.js';
+import type { SyncProgress } from '../events/event-types.js';
 
 /**
  * The latest progress of each running sync, as its worker publishes it on the event bus (in

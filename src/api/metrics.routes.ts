@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { sumRunFigures, sumSkips } from '../db/run-totals.repository.js';
 import { runStats } from '../db/sync-runs.repository.js';
-import { findStatusRow, listLastRunFigures } from '../db/sync-status.repository.js';
+import { findStatusRow, listLastRunFigures } from '../db/status-rows.repository.js';
 import { LeadsyncError } from '../errors.js';
 import { assertCustomerVisible, scopedCustomerId } from './auth.js';
 import type { App, AppContext } from './context.js';

@@ -1,7 +1,7 @@
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/connection.js';
 import { LocalEventBus } from '../events/local-bus.js';
-import { ServiceMetrics } from '../service/metrics.js';
+import { ServiceMetrics } from '../worker/metrics.js';
 import { buildApp } from './app.js';
 
 /**

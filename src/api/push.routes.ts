@@ -4,7 +4,7 @@ import { findCustomerById } from '../db/customers.repository.js';
 import { deletePushUrl, findPushUrl, recordPush, savePushUrl } from '../db/push-urls.repository.js';
 import { LeadsyncError } from '../errors.js';
 import { isId } from '../ids.js';
-import { hashToken } from '../service/tokens.js';
+import { hashToken } from './tokens.js';
 import { assertCustomerVisible } from './auth.js';
 import type { App, AppContext } from './context.js';
 import { ErrorSchema, Id, Text, withErrors } from './schemas.js';

@@ -1,8 +1,8 @@
-import type { StatusRow } from '../db/sync-status.repository.js';
-import type { SyncProgress } from '../sync/progress.js';
+import type { StatusRow } from '../db/status-rows.repository.js';
 import type { SyncStatusView } from './sync.schemas.js';
 import { parseJson } from '../db/repository-helpers.js';
 import type { RunWarning } from '../sheet/warnings.js';
+import type { SyncProgress } from '../events/event-types.js';
 
 /** A lease is live until its expiry; only a live lease means a sync is running. */
 export function hasLiveLease(row: Pick<StatusRow, 'leaseOwner' | 'leaseExpiresAt'>, now: Date): boolean {

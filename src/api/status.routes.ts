@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { findStatusRow, listStatusRows } from '../db/sync-status.repository.js';
+import { findStatusRow, listStatusRows } from '../db/status-rows.repository.js';
 import { LeadsyncError } from '../errors.js';
 import { assertCustomerVisible, scopedCustomerId } from './auth.js';
 import type { App, AppContext } from './context.js';

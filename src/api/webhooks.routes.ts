@@ -12,7 +12,7 @@ import {
 } from '../db/webhooks.repository.js';
 import { LeadsyncError } from '../errors.js';
 import { isId } from '../ids.js';
-import { createSecretBox } from '../notify/secret-box.js';
+import { createSecretBox } from '../db/secret-box.js';
 import { newWebhookSecret } from '../notify/signature.js';
 import { checkWebhookUrl } from '../notify/webhook-target.js';
 import { sendTestEvent } from '../notify/webhook-test.js';

@@ -1,5 +1,5 @@
 import { Type, type TSchema } from 'typebox';
-import { EVENT_TYPES } from '../notify/events.js';
+import { EVENT_TYPES } from '../events/event-types.js';
 import { Id, NonBlankText } from './schemas.js';
 
 /** The JSON shapes of /api/webhooks (issue 6). The secret appears only in create and rotate answers. */

@@ -1,5 +1,5 @@
-import type { SyncProgress } from '../sync/progress.js';
 import { isLeadsyncError, toLeadsyncError } from '../errors.js';
+import type { SyncProgress } from '../events/event-types.js';
 
 /** Where the CLI writes; swappable so tests can capture output without a terminal. */
 export interface Io {
@@ -42,13 +42,17 @@ export function progressPrinter(io: Io): { update(p: SyncProgress): void; done()
 }
 
 /** A plain text table, columns sized to their longest cell (capped). */
-export function formatTable(rows: Record<string, unknown>[], columns: string[], maxWidth = 40): string {
+export function formatTable<R extends object>(
+  rows: readonly R[],
+  columns: readonly (keyof R & string)[],
+  maxWidth = 40,
+): string {
   const cell = (v: unknown) => {
     const s = v === null || v === undefined ? '' : String(v).replace(/\s+/g, ' ');
     return s.length > maxWidth ? `${s.slice(0, maxWidth - 1)}…` : s;
   };
   const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
-  const line = (values: string[]) =>
+  const line = (values: readonly string[]) =>
     values
       .map((v, i) => v.padEnd(widths[i] ?? 0))
       .join('  ')

@@ -2,7 +2,6 @@ import type { Kysely } from 'kysely';
 import { newId } from '../ids.js';
 import type { Database } from './database.js';
 import { isUniqueViolation } from './dialect.js';
-import { serviceDb } from './service-database.js';
 
 /** Who a bearer token speaks for: everything (admin) or one customer. */
 export type TokenScope = { kind: 'admin' } | { kind: 'customer'; customerId: string };
@@ -17,7 +16,7 @@ export async function insertApiToken(
   now: Date,
 ): Promise<boolean> {
   try {
-    await serviceDb(db)
+    await db
       .insertInto('api_tokens')
       .values({
         id: input.id ?? newId(now.getTime()),
@@ -38,7 +37,7 @@ export async function findTokenScope(
   db: Kysely<Database>,
   tokenHash: string,
 ): Promise<TokenScope | undefined> {
-  const row = await serviceDb(db)
+  const row = await db
     .selectFrom('api_tokens')
     .select('customerId')
     .where('tokenHash', '=', tokenHash)
@@ -49,7 +48,7 @@ export async function findTokenScope(
 
 /** True when some admin token is stored (so none needs generating). */
 export async function hasAdminToken(db: Kysely<Database>): Promise<boolean> {
-  const row = await serviceDb(db)
+  const row = await db
     .selectFrom('api_tokens')
     .select('id')
     .where('customerId', 'is', null)

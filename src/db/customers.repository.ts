@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely';
 import { LeadsyncError } from '../errors.js';
 import { newId } from '../ids.js';
-import type { LeadField } from '../sheet/types.js';
-import type { CustomerRow, CustomerUpdate, Database, DateOrder, SourceKind } from './database.js';
+import type { DateOrder, LeadField } from '../sheet/types.js';
+import type { SourceKind } from '../sources/types.js';
+import type { CustomerRow, CustomerUpdate, Database } from './database.js';
 import { isUniqueViolation } from './dialect.js';
 import { deleteCustomerChanges } from './lead-history.repository.js';
 import { decodeCursor } from './page-cursor.js';
@@ -84,6 +85,7 @@ export async function createCustomer(
     deleteThresholdPercent: input.deleteThresholdPercent ?? 50,
     fieldOverrides: JSON.stringify(input.fieldOverrides ?? {}),
     ...scheduleColumns(input.schedule ?? { intervalMinutes: DEFAULT_INTERVAL_MINUTES }),
+    notifyEmails: null,
     createdAt: at,
     updatedAt: at,
   };

@@ -1,4 +1,14 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type {
+  NotificationReadsTable,
+  OutboxEventsTable,
+  WebhookDeliveriesTable,
+  WebhooksTable,
+} from './notify.tables.js';
+import type { LeadSyncRunDaysTable } from './run-days.table.js';
+import type { ApiTokensTable, PushUrlsTable } from './service.tables.js';
+import type { DateOrder } from '../sheet/types.js';
+import type { SourceKind } from '../sources/types.js';
 
 /**
  * The tables, as Kysely sees them. Column names are camelCase in the database itself
@@ -17,10 +27,9 @@ type JsonText = ColumnType<string, string, string>;
 /** 0 or 1. */
 type Flag = number;
 
-export type SourceKind = 'google_export' | 'google_api' | 'csv_url' | 'file';
-export type DateOrder = 'DMY' | 'MDY';
 export type RunOutcome = 'success' | 'unchanged' | 'failed' | 'needs_review' | 'cancelled';
 export type RunTrigger = 'schedule' | 'manual' | 'cli' | 'approval' | 'create' | 'retry' | 'push';
+/** Where a running sync is (CONTRACT.md "Progress"). */
 export type SyncPhase = 'queued' | 'fetching' | 'parsing' | 'diffing' | 'applying' | 'finishing';
 export type LeadOrigin = 'sheet' | 'manual';
 
@@ -41,6 +50,8 @@ export interface CustomersTable {
   scheduleIntervalMinutes: number | null;
   scheduleCron: string | null;
   scheduleTimezone: string | null;
+  /** JSON array of addresses mailed about the customer's events (migration 0003). */
+  notifyEmails: JsonText | null;
   createdAt: Timestamp;
   updatedAt: Timestamp;
 }
@@ -103,7 +114,11 @@ export interface LeadSyncStatesTable {
   lastErrorMessage: string | null;
   /** Order-independent checksum of the rows of the last successful sync. */
   lastChecksum: string | null;
-  /** SHA-1 of the raw body of the last successful sync, with the mapping fingerprint. */
+  /**
+   * The input fingerprint of the last successful sync (src/sync/input-fingerprint.ts): SHA-1 over
+   * the body's SHA-1, the mapping options and READER_VERSION, not the body's own hash. The name is
+   * the seed system's.
+   */
   lastBodyHash: string | null;
   lastBodyBytes: number | null;
   /** JSON array of the header names of the last successful sync. */
@@ -114,6 +129,10 @@ export interface LeadSyncStatesTable {
   nextRunAt: Timestamp | null;
   /** A run was asked for (manual trigger, approval); the worker picks it up before schedules. */
   pendingTrigger: RunTrigger | null;
+  /** The trigger of the run the lease holder claimed (migration 0002). */
+  claimedTrigger: RunTrigger | null;
+  /** A pushed run is due at this time (migration 0010); null: no push waiting. */
+  pushRunAt: Timestamp | null;
   /**
    * JSON SourceVersion (src/sync/source-version.ts): the Drive revision or the ETag and
    * Last-Modified the last successful run saw, and the source and mapping options they hold for.
@@ -204,6 +223,7 @@ export interface LeadChangesTable {
   fields: JsonText | null;
 }
 
+/** The whole database, every migration's tables: the one type every repository takes. */
 export interface Database {
   customers: CustomersTable;
   leads: LeadsTable;
@@ -213,6 +233,13 @@ export interface Database {
   change_counter: ChangeCounterTable;
   change_batches: ChangeBatchesTable;
   lead_changes: LeadChangesTable;
+  lead_sync_run_days: LeadSyncRunDaysTable;
+  api_tokens: ApiTokensTable;
+  push_urls: PushUrlsTable;
+  outbox_events: OutboxEventsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  notification_reads: NotificationReadsTable;
 }
 
 export type CustomerRow = Selectable<CustomersTable>;

@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './database.js';
-import { indexEntry, type LeadIndex } from '../sync/diff.js';
 
 /**
  * The sync's own access to `leads`: only rows with origin `sheet` are ever read or written
@@ -10,9 +9,15 @@ import { indexEntry, type LeadIndex } from '../sync/diff.js';
 /** Index rows read per query: keyset pages keep memory flat instead of one array of every row. */
 const INDEX_PAGE = 20_000;
 
-/** key → row hash of every sheet-owned lead of the customer (deleted ones marked), read page by page. */
-export async function loadLeadIndex(db: Kysely<Database>, customerId: string): Promise<LeadIndex> {
-  const index: LeadIndex = new Map();
+/** What the sync's key → hash index is built from (sync/lead-index.ts). */
+export interface IndexRow {
+  externalKey: string;
+  rowHash: string | null;
+  deletedAt: string | null;
+}
+
+/** Every sheet-owned lead of the customer (deleted ones too), in key order, a keyset page at a time. */
+export async function* indexRowPages(db: Kysely<Database>, customerId: string): AsyncGenerator<IndexRow[]> {
   let after: string | null = null;
   for (;;) {
     let query = db
@@ -22,8 +27,8 @@ export async function loadLeadIndex(db: Kysely<Database>, customerId: string): P
       .where('origin', '=', 'sheet');
     if (after !== null) query = query.where('externalKey', '>', after);
     const rows = await query.orderBy('externalKey').limit(INDEX_PAGE).execute();
-    for (const row of rows) index.set(row.externalKey, indexEntry(row.rowHash, row.deletedAt !== null));
-    if (rows.length < INDEX_PAGE) return index;
+    yield rows;
+    if (rows.length < INDEX_PAGE) return;
     after = rows[rows.length - 1]!.externalKey;
   }
 }

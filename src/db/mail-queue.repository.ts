@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './database.js';
-import { notifyDb } from './notify-database.js';
 import { toOutboxEvent, type OutboxEvent } from './outbox.repository.js';
 
 /**
@@ -10,7 +9,7 @@ import { toOutboxEvent, type OutboxEvent } from './outbox.repository.js';
 
 /** Customers with events waiting for a mail (or whose mail a dead dispatcher left `sending`). */
 export async function customersWithPendingMail(db: Kysely<Database>, now: Date): Promise<string[]> {
-  const rows = await notifyDb(db)
+  const rows = await db
     .selectFrom('outbox_events')
     .select('customerId')
     .distinct()
@@ -27,7 +26,7 @@ export async function customersWithPendingMail(db: Kysely<Database>, now: Date):
 
 /** When the customer was last mailed, or null. */
 export async function lastMailedAt(db: Kysely<Database>, customerId: string): Promise<string | null> {
-  const row = await notifyDb(db)
+  const row = await db
     .selectFrom('outbox_events')
     .select((eb) => eb.fn.max('mailedAt').as('last'))
     .where('customerId', '=', customerId)
@@ -46,7 +45,7 @@ export async function claimPendingMail(
   owner: string,
   options: { leaseMs: number; now: Date },
 ): Promise<OutboxEvent[]> {
-  const rows = await notifyDb(db)
+  const rows = await db
     .updateTable('outbox_events')
     .set({
       mailState: 'sending',
@@ -73,7 +72,7 @@ export async function finishMail(
   now: Date,
 ): Promise<void> {
   if (eventIds.length === 0) return;
-  await notifyDb(db)
+  await db
     .updateTable('outbox_events')
     .set({
       mailState: state,
@@ -90,7 +89,7 @@ export async function mailTargetOf(
   db: Kysely<Database>,
   customerId: string,
 ): Promise<{ name: string; notifyEmails: string[] | null } | undefined> {
-  const row = await notifyDb(db)
+  const row = await db
     .selectFrom('customers')
     .select(['name', 'notifyEmails'])
     .where('id', '=', customerId)
@@ -105,7 +104,7 @@ export async function mailTargetOf(
 
 /** Sets (or with null clears) a customer's own recipients. */
 export async function setNotifyEmails(db: Kysely<Database>, customerId: string, emails: string[] | null) {
-  await notifyDb(db)
+  await db
     .updateTable('customers')
     .set({ notifyEmails: emails === null ? null : JSON.stringify(emails) })
     .where('id', '=', customerId)

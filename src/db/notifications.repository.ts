@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './database.js';
-import { notifyDb } from './notify-database.js';
 import { decodeCursor } from './page-cursor.js';
 import { toOutboxEvent, type OutboxEvent } from './outbox.repository.js';
 
@@ -21,7 +20,7 @@ export async function listNotifications(
   db: Kysely<Database>,
   page: { limit: number; before?: string; customerId?: string },
 ): Promise<OutboxEvent[]> {
-  let query = notifyDb(db)
+  let query = db
     .selectFrom('outbox_events')
     .selectAll()
     .where('type', 'in', NOTIFICATION_TYPES)
@@ -39,7 +38,7 @@ export async function isNotification(
   id: string,
   customerId?: string,
 ): Promise<boolean> {
-  let query = notifyDb(db)
+  let query = db
     .selectFrom('outbox_events')
     .select('id')
     .where('id', '=', id)
@@ -53,7 +52,7 @@ export async function countUnread(
   lastReadId: string | null,
   customerId?: string,
 ): Promise<number> {
-  let query = notifyDb(db)
+  let query = db
     .selectFrom('outbox_events')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('type', 'in', NOTIFICATION_TYPES);
@@ -63,7 +62,7 @@ export async function countUnread(
 }
 
 export async function findReadMarker(db: Kysely<Database>, reader: string): Promise<string | null> {
-  const row = await notifyDb(db)
+  const row = await db
     .selectFrom('notification_reads')
     .select('lastReadId')
     .where('reader', '=', reader)
@@ -83,7 +82,7 @@ export async function markReadUpTo(
   now: Date,
 ): Promise<void> {
   const at = now.toISOString();
-  await notifyDb(db)
+  await db
     .insertInto('notification_reads')
     .values({ reader, lastReadId: upTo, updatedAt: at })
     .onConflict((oc) => oc.column('reader').doUpdateSet({ lastReadId: upTo, updatedAt: at }))

@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './database.js';
-import { notifyDb } from './notify-database.js';
 
 /**
  * Retention of the notification tables: what is done with and older than a cut-off goes, at
@@ -15,7 +14,7 @@ export async function pruneWebhookDeliveries(
   before: Date,
   limit: number,
 ): Promise<number> {
-  const n = notifyDb(db);
+  const n = db;
   const result = await n
     .deleteFrom('webhook_deliveries')
     .where('id', 'in', (eb) =>
@@ -36,7 +35,7 @@ export async function pruneWebhookDeliveries(
  * to its deliveries.
  */
 export async function pruneOutboxEvents(db: Kysely<Database>, before: Date, limit: number): Promise<number> {
-  const n = notifyDb(db);
+  const n = db;
   const result = await n
     .deleteFrom('outbox_events')
     .where('id', 'in', (eb) =>

@@ -1,9 +1,8 @@
 import type { Kysely } from 'kysely';
 import { newId } from '../ids.js';
-import type { NewEvent, TestEvent } from '../notify/events.js';
 import type { Database } from './database.js';
 import { traitsOf } from './dialect.js';
-import { notifyDb, type MailState, type OutboxEventRow } from './notify-database.js';
+import { type MailState, type OutboxEventRow } from './notify.tables.js';
 
 /** A stored event, payload parsed. */
 export interface OutboxEvent {
@@ -23,13 +22,20 @@ function nextEventId(now: Date): string {
   return newId(lastIdMs);
 }
 
+/** An event to store; its type and payload are checked by events/record-event.ts, which calls this. */
+export interface OutboxEventInput {
+  type: string;
+  customerId: string | null;
+  payload: unknown;
+}
+
 /**
  * Writes an event to the outbox. Call it with the transaction of the change that caused the
  * event, so both commit or neither does.
  */
 export async function insertOutboxEvent(
   db: Kysely<Database>,
-  event: NewEvent | TestEvent,
+  event: OutboxEventInput,
   now: Date,
   options: { dispatched?: boolean } = {},
 ): Promise<OutboxEvent> {
@@ -42,7 +48,7 @@ export async function insertOutboxEvent(
     // A test event is delivered by its caller; no dispatcher should fan it out.
     dispatchedAt: options.dispatched ? now.toISOString() : null,
   };
-  await notifyDb(db).insertInto('outbox_events').values(row).execute();
+  await db.insertInto('outbox_events').values(row).execute();
   return toOutboxEvent({ ...row, claimedBy: null, claimExpiresAt: null, mailState: null, mailedAt: null });
 }
 
@@ -56,7 +62,7 @@ export async function claimUndispatched(
   owner: string,
   options: { limit: number; leaseMs: number; now: Date },
 ): Promise<OutboxEvent[]> {
-  const ndb = notifyDb(db);
+  const ndb = db;
   const at = options.now.toISOString();
   const free = (q: typeof candidates) =>
     q
@@ -86,7 +92,7 @@ export async function markDispatched(
   mailState: MailState | null,
   now: Date,
 ): Promise<boolean> {
-  const result = await notifyDb(db)
+  const result = await db
     .updateTable('outbox_events')
     .set({ dispatchedAt: now.toISOString(), claimedBy: null, claimExpiresAt: null, mailState })
     .where('id', '=', eventId)
@@ -97,11 +103,7 @@ export async function markDispatched(
 }
 
 export async function findOutboxEvent(db: Kysely<Database>, id: string): Promise<OutboxEvent | undefined> {
-  const row = await notifyDb(db)
-    .selectFrom('outbox_events')
-    .selectAll()
-    .where('id', '=', id)
-    .executeTakeFirst();
+  const row = await db.selectFrom('outbox_events').selectAll().where('id', '=', id).executeTakeFirst();
   return row && toOutboxEvent(row);
 }
 

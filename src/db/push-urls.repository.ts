@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './database.js';
 import { inTransaction } from './repository-helpers.js';
-import { serviceDb } from './service-database.js';
 
 /** A customer's push URL as stored: the secret's hash, never the secret. */
 export interface PushUrl {
@@ -20,7 +19,7 @@ export async function savePushUrl(
   now: Date,
 ): Promise<void> {
   const at = now.toISOString();
-  await serviceDb(db)
+  await db
     .insertInto('push_urls')
     .values({ ...input, createdAt: at })
     .onConflict((oc) =>
@@ -35,15 +34,12 @@ export async function savePushUrl(
 
 /** Turns push off; false when it was not on. A push already waiting still runs. */
 export async function deletePushUrl(db: Kysely<Database>, customerId: string): Promise<boolean> {
-  const result = await serviceDb(db)
-    .deleteFrom('push_urls')
-    .where('customerId', '=', customerId)
-    .executeTakeFirst();
+  const result = await db.deleteFrom('push_urls').where('customerId', '=', customerId).executeTakeFirst();
   return result.numDeletedRows > 0n;
 }
 
 export async function findPushUrl(db: Kysely<Database>, customerId: string): Promise<PushUrl | undefined> {
-  const row = await serviceDb(db)
+  const row = await db
     .selectFrom('push_urls')
     .selectAll()
     .where('customerId', '=', customerId)
@@ -72,7 +68,7 @@ export function recordPush(
   const at = now.toISOString();
   const due = new Date(now.getTime() + push.debounceSeconds * 1000).toISOString();
   return inTransaction(db, async (trx) => {
-    const sdb = serviceDb(trx);
+    const sdb = trx;
     await sdb
       .updateTable('push_urls')
       .set((eb) => ({ lastPushAt: at, pushCount: eb('pushCount', '+', 1) }))

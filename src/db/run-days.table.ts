@@ -1,6 +1,3 @@
-import type { Kysely } from 'kysely';
-import type { Database } from './database.js';
-
 /**
  * What a customer's runs of one UTC day counted, once retention removed them (migration
  * 0008-run-days): metrics add these to the runs still kept.
@@ -28,10 +25,3 @@ export interface LeadSyncRunDaysTable {
 }
 
 export type RunDayCounts = Omit<LeadSyncRunDaysTable, 'customerId' | 'day'>;
-
-/** The same connection (or transaction), with the daily totals' table. */
-export function withRunDays(
-  db: Kysely<Database>,
-): Kysely<Database & { lead_sync_run_days: LeadSyncRunDaysTable }> {
-  return db.withTables<{ lead_sync_run_days: LeadSyncRunDaysTable }>();
-}

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, RunOutcome } from './database.js';
 import { inTransaction } from './repository-helpers.js';
-import { withRunDays, type LeadSyncRunDaysTable, type RunDayCounts } from './run-days.table.js';
+import { type LeadSyncRunDaysTable, type RunDayCounts } from './run-days.table.js';
 
 export interface RunRetention {
   /** Finished runs kept one by one per customer, newest first (LEADSYNC_RUNS_KEPT). */
@@ -81,7 +81,7 @@ export async function foldOldRuns(db: Kysely<Database>, policy: RunRetention): P
       totals.retries += run.retryCount;
     }
     if (days.size > 0) {
-      await withRunDays(trx)
+      await trx
         .insertInto('lead_sync_run_days')
         .values([...days.values()])
         .onConflict((oc) =>
@@ -120,7 +120,7 @@ const COUNT_COLUMNS = Object.keys(ZERO) as (keyof RunDayCounts)[];
 
 /** The daily totals of one customer (or all) summed: what the folded runs counted. */
 export async function sumRunDays(db: Kysely<Database>, customerId?: string): Promise<RunDayCounts> {
-  let query = withRunDays(db).selectFrom('lead_sync_run_days');
+  let query = db.selectFrom('lead_sync_run_days');
   if (customerId !== undefined) query = query.where('customerId', '=', customerId);
   const row = await query
     .select((eb) => COUNT_COLUMNS.map((c) => eb.fn.coalesce(eb.fn.sum<number>(c), eb.lit(0)).as(c)))

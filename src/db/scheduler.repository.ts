@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, RunTrigger } from './database.js';
 import { traitsOf } from './dialect.js';
-import { serviceDb } from './service-database.js';
 import { ERROR_CODES } from '../errors.js';
 
 /**
@@ -29,7 +28,7 @@ export async function claimDueCustomers(
   options: { leaseMs: number; limit: number; now: Date },
 ): Promise<Claim[]> {
   if (options.limit <= 0) return [];
-  const sdb = serviceDb(db);
+  const sdb = db;
   const at = options.now.toISOString();
   let due = sdb
     .selectFrom('lead_sync_states')
@@ -107,7 +106,7 @@ export async function claimCustomer(
   options: { leaseMs: number; now: Date; servesApproval: boolean },
 ): Promise<boolean> {
   const at = options.now.toISOString();
-  const result = await serviceDb(db)
+  const result = await db
     .updateTable('lead_sync_states')
     .set((eb) => {
       const asked = eb.fn.coalesce('pendingTrigger', 'claimedTrigger');
@@ -148,7 +147,7 @@ export async function endClaim(
   owner: string,
   ending: ClaimEnding,
 ): Promise<boolean> {
-  const result = await serviceDb(db)
+  const result = await db
     .updateTable('lead_sync_states')
     .set((eb) => ({
       leaseOwner: null,

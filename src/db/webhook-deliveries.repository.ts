@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { newId } from '../ids.js';
 import type { Database } from './database.js';
 import { traitsOf } from './dialect.js';
-import { notifyDb, type DeliveryState, type WebhookDeliveryRow } from './notify-database.js';
+import { type DeliveryState, type WebhookDeliveryRow } from './notify.tables.js';
 
 /** One event to one webhook: the row is updated by each attempt, so it shows the latest one. */
 export interface WebhookDelivery {
@@ -43,7 +43,7 @@ export async function queueDeliveries(
     createdAt: at,
     updatedAt: at,
   }));
-  const inserted = await notifyDb(db)
+  const inserted = await db
     .insertInto('webhook_deliveries')
     .values(rows)
     .onConflict((oc) => oc.columns(['webhookId', 'eventId']).doNothing())
@@ -61,7 +61,7 @@ export async function claimDueDeliveries(
   db: Kysely<Database>,
   options: { limit: number; leaseMs: number; now: Date },
 ): Promise<WebhookDelivery[]> {
-  const ndb = notifyDb(db);
+  const ndb = db;
   let due = ndb
     .selectFrom('webhook_deliveries')
     .select('id')
@@ -95,7 +95,7 @@ export async function recordAttempt(
   result: AttemptResult,
   now: Date,
 ): Promise<void> {
-  await notifyDb(db)
+  await db
     .updateTable('webhook_deliveries')
     .set({
       attempt: result.attempt,
@@ -117,7 +117,7 @@ export async function failPendingDeliveries(
   reason: string,
   now: Date,
 ) {
-  await notifyDb(db)
+  await db
     .updateTable('webhook_deliveries')
     .set({ state: 'failed', error: reason, nextAttemptAt: null, updatedAt: now.toISOString() })
     .where('webhookId', '=', webhookId)
@@ -131,7 +131,7 @@ export async function listDeliveries(
   webhookId: string,
   limit: number,
 ): Promise<WebhookDelivery[]> {
-  const rows = await notifyDb(db)
+  const rows = await db
     .selectFrom('webhook_deliveries')
     .selectAll()
     .where('webhookId', '=', webhookId)

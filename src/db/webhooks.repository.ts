@@ -1,8 +1,8 @@
 import type { Kysely, Updateable } from 'kysely';
 import { newId } from '../ids.js';
-import type { SecretBox } from '../notify/secret-box.js';
+import type { SecretBox } from './secret-box.js';
 import type { Database } from './database.js';
-import { notifyDb, type WebhookRow, type WebhooksTable } from './notify-database.js';
+import { type WebhookRow, type WebhooksTable } from './notify.tables.js';
 
 /** A webhook as the API shows it: never with its secret (that is shown once, on create and rotate). */
 export interface Webhook {
@@ -52,7 +52,7 @@ export async function createWebhook(
     createdAt: at,
     updatedAt: at,
   };
-  await notifyDb(db).insertInto('webhooks').values(row).execute();
+  await db.insertInto('webhooks').values(row).execute();
   return { ...toWebhook(row), secret: input.secret };
 }
 
@@ -61,18 +61,18 @@ export async function findWebhook(
   id: string,
   secrets: SecretBox,
 ): Promise<WebhookWithSecret | undefined> {
-  const row = await notifyDb(db).selectFrom('webhooks').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = await db.selectFrom('webhooks').selectAll().where('id', '=', id).executeTakeFirst();
   return row && withSecret(row, secrets);
 }
 
 /** Every webhook in creation order (a handful per installation, so no paging). */
 export async function listWebhooks(db: Kysely<Database>): Promise<Webhook[]> {
-  return (await notifyDb(db).selectFrom('webhooks').selectAll().orderBy('id').execute()).map(toWebhook);
+  return (await db.selectFrom('webhooks').selectAll().orderBy('id').execute()).map(toWebhook);
 }
 
 /** The enabled webhooks, for fanning out events (deliveries read their secret when they send). */
 export async function listEnabledWebhooks(db: Kysely<Database>): Promise<Webhook[]> {
-  const rows = await notifyDb(db).selectFrom('webhooks').selectAll().where('enabled', '=', 1).execute();
+  const rows = await db.selectFrom('webhooks').selectAll().where('enabled', '=', 1).execute();
   return rows.map(toWebhook);
 }
 
@@ -93,7 +93,7 @@ export async function updateWebhook(
     set.enabled = patch.enabled ? 1 : 0;
     if (patch.enabled) Object.assign(set, { disabledReason: null, failingSince: null });
   }
-  const row = await notifyDb(db)
+  const row = await db
     .updateTable('webhooks')
     .set(set)
     .where('id', '=', id)
@@ -103,7 +103,7 @@ export async function updateWebhook(
 }
 
 export async function deleteWebhook(db: Kysely<Database>, id: string): Promise<boolean> {
-  const result = await notifyDb(db).deleteFrom('webhooks').where('id', '=', id).executeTakeFirst();
+  const result = await db.deleteFrom('webhooks').where('id', '=', id).executeTakeFirst();
   return result.numDeletedRows > 0n;
 }
 
@@ -115,7 +115,7 @@ export async function recordWebhookFailure(
   disableBefore: Date,
   reason: string,
 ): Promise<{ disabled: boolean }> {
-  const ndb = notifyDb(db);
+  const ndb = db;
   const at = now.toISOString();
   await ndb
     .updateTable('webhooks')
@@ -135,7 +135,7 @@ export async function recordWebhookFailure(
 
 /** After a delivered event: the webhook works again. */
 export async function recordWebhookSuccess(db: Kysely<Database>, id: string): Promise<void> {
-  await notifyDb(db).updateTable('webhooks').set({ failingSince: null }).where('id', '=', id).execute();
+  await db.updateTable('webhooks').set({ failingSince: null }).where('id', '=', id).execute();
 }
 
 function withSecret(row: WebhookRow, secrets: SecretBox): WebhookWithSecret {

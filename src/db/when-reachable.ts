@@ -1,4 +1,4 @@
-import { databaseFaultOf } from './database-errors.js';
+import { databaseFaultOf } from '../database-errors.js';
 
 export interface WhenReachableOptions {
   /** Sleeps `ms` (injected in tests). */

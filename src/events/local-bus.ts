@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import type { EventBus, EventListener, LeadsyncEvent } from './events.js';
+import type { EventBus, EventListener } from './event-bus.js';
+import type { LiveEvent } from './event-types.js';
 
 /**
  * Delivery inside one process. Listeners run synchronously but a throwing one never reaches
@@ -13,12 +14,12 @@ export class LocalEventBus implements EventBus {
     this.emitter.setMaxListeners(0);
   }
 
-  publish(event: LeadsyncEvent): void {
+  publish(event: LiveEvent): void {
     this.deliver(event);
   }
 
   /** Hands an event to this process's subscribers (the PostgreSQL bus calls it on NOTIFY). */
-  deliver(event: LeadsyncEvent): void {
+  deliver(event: LiveEvent): void {
     for (const listener of this.emitter.listeners('event') as EventListener[]) {
       try {
         listener(event);

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { LocalEventBus } from './local-bus.js';
-import { parseEvent, type EventBus, type EventListener, type LeadsyncEvent } from './events.js';
+import { parseEvent, type EventBus, type EventListener } from './event-bus.js';
+import type { LiveEvent } from './event-types.js';
 
 /** The NOTIFY channel every leadsync process of one database listens on. */
 export const CHANNEL = 'leadsync_events';
@@ -29,7 +30,7 @@ export class PostgresEventBus implements EventBus {
     await this.connect();
   }
 
-  publish(event: LeadsyncEvent): void {
+  publish(event: LiveEvent): void {
     const client = this.client;
     if (!client) return;
     const payload = JSON.stringify(event);

@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
-import { insertOutboxEvent } from '../db/outbox.repository.js';
+import { recordEvent } from '../events/record-event.js';
 import { inTransaction } from '../db/repository-helpers.js';
 import { endClaim, type ClaimEnding } from '../db/scheduler.repository.js';
-import { pauseSync, resumeSync } from '../db/sync-status.repository.js';
+import { pauseSync, resumeSync } from '../db/sync-requests.repository.js';
 import { getSyncState } from '../db/sync-states.repository.js';
 
 /**
@@ -24,7 +24,7 @@ export function pauseWithEvent(
     if (!(await pauseSync(trx, customerId, reason, now))) return false;
     if (!before?.isPaused) {
       const payload = { reason: 'person' as const, message: reason };
-      await insertOutboxEvent(trx, { type: 'customer.paused', customerId, payload }, now);
+      await recordEvent(trx, { type: 'customer.paused', customerId, payload }, now);
     }
     return true;
   });
@@ -41,11 +41,7 @@ export function resumeWithEvent(
     const before = await getSyncState(trx, customerId);
     if (!(await resumeSync(trx, customerId, nextRunAt, now))) return false;
     if (before?.isPaused) {
-      await insertOutboxEvent(
-        trx,
-        { type: 'customer.resumed', customerId, payload: { reason: 'person' } },
-        now,
-      );
+      await recordEvent(trx, { type: 'customer.resumed', customerId, payload: { reason: 'person' } }, now);
     }
     return true;
   });
@@ -62,7 +58,7 @@ export function endClaimWithEvents(
     const ended = await endClaim(trx, customerId, owner, ending);
     if (ended && ending.autoPauseReason !== null) {
       const payload = { reason: 'automatic' as const, message: ending.autoPauseReason };
-      await insertOutboxEvent(trx, { type: 'customer.paused', customerId, payload }, ending.now);
+      await recordEvent(trx, { type: 'customer.paused', customerId, payload }, ending.now);
     }
     return ended;
   });

@@ -7,7 +7,7 @@ import { fanOut } from './fan-out.js';
 import { sendDueMails } from './mail-digest.js';
 import { createSmtpTransport, type MailTransport } from './mailer.js';
 import { deliverDue } from './webhook-delivery.js';
-import { createSecretBox, type SecretBox } from './secret-box.js';
+import { createSecretBox, type SecretBox } from '../db/secret-box.js';
 import { createWebhookSender, type WebhookSend } from './webhook-sender.js';
 
 export interface DispatcherOptions {

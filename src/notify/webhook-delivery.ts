@@ -9,9 +9,9 @@ import {
 } from '../db/webhook-deliveries.repository.js';
 import { findWebhook, recordWebhookFailure, recordWebhookSuccess } from '../db/webhooks.repository.js';
 import type { BackoffPolicy } from '../sources/backoff.js';
-import type { SecretBox } from './secret-box.js';
+import type { SecretBox } from '../db/secret-box.js';
 import { nextDeliveryAttempt, WEBHOOK_DISABLE_AFTER_MS } from './delivery-schedule.js';
-import type { WebhookBody } from './events.js';
+import type { WebhookBody } from '../events/event-types.js';
 import type { WebhookSend } from './webhook-sender.js';
 
 export interface DeliveryDeps {

@@ -2,7 +2,7 @@ import { httpRequest } from '../sources/http-get.js';
 import { createUrlGuard } from '../sources/ssrf.js';
 import { toLeadsyncError } from '../errors.js';
 import { signPayload } from './signature.js';
-import type { WebhookBody } from './events.js';
+import type { WebhookBody } from '../events/event-types.js';
 
 /** How one POST went: a status (any) or an error (network, timeout, refused by the SSRF rules). */
 export interface SendResult {

@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
-import { insertOutboxEvent } from '../db/outbox.repository.js';
+import { recordEvent } from '../events/record-event.js';
 import { queueDeliveries, recordAttempt } from '../db/webhook-deliveries.repository.js';
 import type { WebhookWithSecret } from '../db/webhooks.repository.js';
-import { TEST_EVENT_TYPE } from './events.js';
+import { TEST_EVENT_TYPE } from '../events/event-types.js';
 import { webhookBody } from './webhook-delivery.js';
 import type { SendResult, WebhookSend } from './webhook-sender.js';
 
@@ -19,7 +19,7 @@ export async function sendTestEvent(
 ): Promise<SendResult & { eventId: string }> {
   const now = clock();
   const payload = { webhookId: webhook.id, message: 'A test event from leadsync' };
-  const event = await insertOutboxEvent(db, { type: TEST_EVENT_TYPE, customerId: null, payload }, now, {
+  const event = await recordEvent(db, { type: TEST_EVENT_TYPE, customerId: null, payload }, now, {
     dispatched: true,
   });
   const [deliveryId] = await queueDeliveries(db, event, [webhook.id], now);

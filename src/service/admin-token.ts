@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import { GENERATED_ADMIN_TOKEN_ID, hasAdminToken, insertApiToken } from '../db/api-tokens.repository.js';
 import type { Database } from '../db/database.js';
-import { generateToken, hashToken } from './tokens.js';
+import { generateToken, hashToken } from '../api/tokens.js';
 
 /**
  * Makes sure an admin can get in. With LEADSYNC_ADMIN_TOKEN set there is nothing to do (it is

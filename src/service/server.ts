@@ -1,6 +1,6 @@
 import { serviceConfigOf, type Config } from '../config.js';
 import { openDatabase, type DatabaseHandle } from '../db/connection.js';
-import type { EventBus } from '../events/events.js';
+import type { EventBus } from '../events/event-bus.js';
 import { createEventBus } from '../events/postgres-bus.js';
 import { buildApp } from '../api/app.js';
 import type { App } from '../api/context.js';
@@ -11,7 +11,7 @@ import { installLastResort, removeStaleSpills } from './last-resort.js';
 import { NotifyDispatcher } from '../notify/dispatcher.js';
 import { RetentionPruner } from '../worker/retention.js';
 import { ensureAdminToken } from './admin-token.js';
-import { ServiceMetrics } from './metrics.js';
+import { ServiceMetrics } from '../worker/metrics.js';
 
 export interface ServiceOptions {
   config: Readonly<Config>;

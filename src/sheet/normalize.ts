@@ -1,4 +1,4 @@
-import type { DateOrder } from '../db/database.js';
+import type { DateOrder } from './types.js';
 
 /**
  * Typed values from sheet cells. Pure string work: in particular dates never go through

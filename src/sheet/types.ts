@@ -1,4 +1,5 @@
-import type { DateOrder } from '../db/database.js';
+/** How a sheet's ambiguous dates (`03/04/2026`) are read: day first or month first. */
+export type DateOrder = 'DMY' | 'MDY';
 
 /** The lead fields leadsync maps from a sheet's columns (by header name, never by position). */
 export const LEAD_FIELDS = [

@@ -1,5 +1,5 @@
 import { boundName, describeNames } from './bounded-names.js';
-import type { DateOrder } from '../db/database.js';
+import type { DateOrder } from './types.js';
 
 /**
  * What was wrong with a sheet's data. A warning never fails a run: the leads are written as

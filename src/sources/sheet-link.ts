@@ -1,7 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import type { SourceKind } from '../db/database.js';
 import { LeadsyncError } from '../errors.js';
-import type { SheetLink } from './types.js';
+import type { SheetLink, SourceKind } from './types.js';
 
 /** Google spreadsheet ids: 25-60 characters of the URL-safe base64 alphabet. */
 const SPREADSHEET_ID = /^[A-Za-z0-9_-]{25,60}$/;

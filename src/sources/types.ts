@@ -1,4 +1,5 @@
-import type { SourceKind } from '../db/database.js';
+/** Where a customer's sheet is read from (chosen from its link, sheet-link.ts). */
+export type SourceKind = 'google_export' | 'google_api' | 'csv_url' | 'file';
 
 /** Where a customer's sheet comes from, as parsed from the link the user pasted. */
 export type SheetLink =

@@ -2,16 +2,15 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import type { Database, RunTrigger } from '../db/database.js';
 import { findCustomerById, type Customer } from '../db/customers.repository.js';
-import { loadLeadIndex } from '../db/leads-sync.repository.js';
 import { openLeadStage, type LeadStage } from '../db/lead-stage.js';
 import { findLastGoodRun, type SyncRun } from '../db/sync-runs.repository.js';
-import { startRun } from '../notify/run-events.js';
+import { startRun } from './run-events.js';
 import { getSyncState, updateSyncState } from '../db/sync-states.repository.js';
 import { LeadsyncError, toLeadsyncError } from '../errors.js';
 import { sourceForCustomer } from './customer-source.js';
 import type { SheetSource } from '../sources/types.js';
 import { ProgressPersister } from './progress-persister.js';
-import { ProgressTracker, type ProgressListener, type SyncProgress } from './progress.js';
+import { ProgressTracker, type ProgressListener } from './progress.js';
 import { readChanges, type ReadChangesResult } from './read-changes.js';
 import type { Validators } from '../sources/types.js';
 import { downloadBody, NOT_MODIFIED } from './download.js';
@@ -20,7 +19,7 @@ import { whenReachable } from '../db/when-reachable.js';
 import { inputFingerprint } from './input-fingerprint.js';
 import type { SpooledBody } from './body-spool.js';
 import { writeInTransaction } from './write-changes.js';
-import { NO_FIGURES, recordEnding, type RunChanges, type RunFigures } from './record-outcome.js';
+import { NO_FIGURES, recordEnding, type RunChanges, type RunFigures } from './run-ending.js';
 import { decideHold } from './delete-hold.js';
 import { figuresOf, lastHeaders, skippedFigures, unchangedFigures } from './run-figures.js';
 import {
@@ -33,6 +32,8 @@ import {
   type SkipReason,
   type SourceVersion,
 } from './source-version.js';
+import type { SyncProgress } from '../events/event-types.js';
+import { loadLeadIndex } from './lead-index.js';
 
 /** Everything the engine touches from outside, so tests can swap the clock, sleep and sources. */
 export interface SyncDeps {
@@ -143,14 +144,14 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
             success: skip
               ? // Nothing was downloaded: what the last success remembered still holds.
                 {
-                  bodyHash: state?.lastBodyHash ?? '',
+                  inputFingerprint: state?.lastBodyHash ?? '',
                   bodyBytes: state?.lastBodyBytes ?? 0,
                   headers: lastHeaders(state),
                   rowCount: state?.rowCount ?? 0,
                   sourceVersion: previousVersion,
                 }
               : {
-                  bodyHash: fingerprint,
+                  inputFingerprint: fingerprint,
                   bodyBytes: body!.bytes,
                   headers: read ? (read.mapping?.header.names ?? []) : lastHeaders(state),
                   rowCount: read ? read.stats.leads : (state?.rowCount ?? 0),

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { setProgress } from '../db/sync-states.repository.js';
-import type { SyncProgress } from './progress.js';
+import type { SyncProgress } from '../events/event-types.js';
 
 /**
  * Writes a running sync's progress to `lead_sync_states` so other processes can show it,

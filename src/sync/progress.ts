@@ -1,11 +1,5 @@
+import type { SyncProgress } from '../events/event-types.js';
 import type { SyncPhase } from '../db/database.js';
-
-export interface SyncProgress {
-  /** 0-100, never goes down during a run. */
-  percent: number;
-  phase: SyncPhase;
-  message: string;
-}
 
 export type ProgressListener = (progress: SyncProgress) => void;
 

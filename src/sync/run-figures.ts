@@ -1,10 +1,10 @@
 import type { SyncRun } from '../db/sync-runs.repository.js';
 import type { SyncState } from '../db/sync-states.repository.js';
-import { headerChanges } from '../notify/header-changes.js';
+import { headerChanges } from '../sheet/header-changes.js';
 import { capWarnings, headerChangedWarning, type RunWarning } from '../sheet/warnings.js';
 import type { SpooledBody } from './body-spool.js';
 import type { ReadChangesResult } from './read-changes.js';
-import { NO_FIGURES, type RunFigures } from './record-outcome.js';
+import { NO_FIGURES, type RunFigures } from './run-ending.js';
 
 import type { SkipReason } from './source-version.js';
 

@@ -3,12 +3,12 @@ import { reapUnfinishedRuns, type Claim } from '../db/scheduler.repository.js';
 import type { SyncRun } from '../db/sync-runs.repository.js';
 import { sourceForCustomer } from '../sync/customer-source.js';
 import { runSync } from '../sync/engine.js';
-import type { SyncProgress } from '../sync/progress.js';
 import { rateLimitedSource } from './google-rate-limit.js';
 import { startHeartbeat } from './lease-heartbeat.js';
 import { giveBack } from './give-back.js';
 import { whenReachable } from '../db/when-reachable.js';
 import type { WorkerContext } from './worker-context.js';
+import type { SyncProgress } from '../events/event-types.js';
 
 /** Why a running sync was stopped before its end. */
 export type StopReason = 'paused' | 'shutdown' | 'lease-lost';

@@ -2,10 +2,10 @@ import type { LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
 import type { App } from '../../src/api/context.js';
 import { loadConfig, type Config } from '../../src/config.js';
-import type { EventBus } from '../../src/events/events.js';
+import type { EventBus } from '../../src/events/event-bus.js';
 import { LocalEventBus } from '../../src/events/local-bus.js';
 import { PostgresEventBus } from '../../src/events/postgres-bus.js';
-import { ServiceMetrics } from '../../src/service/metrics.js';
+import { ServiceMetrics } from '../../src/worker/metrics.js';
 import { startFakeGoogle, type FakeGoogle } from '../fake-google/server.js';
 import { createTestDatabase, type TestDatabase, type TestDialect } from '../helpers/databases.js';
 

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redactPushSecret } from '../../src/api/push.routes.js';
-import { serviceDb } from '../../src/db/service-database.js';
 import { listRuns } from '../../src/db/sync-runs.repository.js';
 import { createCustomerToken } from '../../src/service/admin-token.js';
 import { Worker } from '../../src/worker/worker.js';
@@ -47,7 +46,7 @@ describeEachDialect('push URLs', (dialect) => {
   };
   const runs = (id: string) => listRuns(h.t.db, { customerId: id, limit: 100 });
   const state = (id: string) =>
-    serviceDb(h.t.db)
+    h.t.db
       .selectFrom('lead_sync_states')
       .select(['pushRunAt', 'pendingTrigger', 'claimedTrigger', 'leaseOwner'])
       .where('customerId', '=', id)
@@ -83,7 +82,7 @@ describeEachDialect('push URLs', (dialect) => {
     const [, api, word, customerId, secret] = url.pathname.split('/');
     expect([api, word, customerId]).toEqual(['api', 'push', id]);
     expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    const stored = await serviceDb(h.t.db)
+    const stored = await h.t.db
       .selectFrom('push_urls')
       .selectAll()
       .where('customerId', '=', id)

@@ -2,9 +2,8 @@ import { expect, it } from 'vitest';
 import { takeLeaseWhenFree, type LeaseWaitOptions } from '../../src/cli/lease-wait.js';
 import { createCustomer, type Customer } from '../../src/db/customers.repository.js';
 import { claimCustomer, claimDueCustomers } from '../../src/db/scheduler.repository.js';
-import { serviceDb } from '../../src/db/service-database.js';
 import { claimLease } from '../../src/db/sync-leases.repository.js';
-import { requestRun } from '../../src/db/sync-status.repository.js';
+import { requestRun } from '../../src/db/sync-requests.repository.js';
 import { isLeadsyncError } from '../../src/errors.js';
 import { describeEachDialect, useTestDatabase } from '../helpers/databases.js';
 
@@ -24,7 +23,7 @@ describeEachDialect('the CLI taking a customer', (dialect) => {
       T0,
     );
   const triggers = (id: string) =>
-    serviceDb(t.db)
+    t.db
       .selectFrom('lead_sync_states')
       .select(['pendingTrigger', 'claimedTrigger', 'leaseOwner'])
       .where('customerId', '=', id)

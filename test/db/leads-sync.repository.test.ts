@@ -5,7 +5,7 @@ import { createCustomer, type Customer } from '../../src/db/customers.repository
 import type { Kysely } from 'kysely';
 import type { Database } from '../../src/db/database.js';
 import { openLeadStage } from '../../src/db/lead-stage.js';
-import { countLiveSheetLeads, loadLeadIndex } from '../../src/db/leads-sync.repository.js';
+import { countLiveSheetLeads } from '../../src/db/leads-sync.repository.js';
 import {
   createManualLead,
   findLeadById,
@@ -14,6 +14,7 @@ import {
 } from '../../src/db/leads.repository.js';
 import type { SheetLead } from '../../src/sheet/types.js';
 import { describeEachDialect, useTestDatabase } from '../helpers/databases.js';
+import { loadLeadIndex } from '../../src/sync/lead-index.js';
 
 const NOW = '2026-03-16T09:00:00.000Z';
 const LATER = '2026-03-17T09:00:00.000Z';

@@ -2,8 +2,7 @@ import { expect, it } from 'vitest';
 import { createCustomer } from '../../src/db/customers.repository.js';
 import { findPushUrl, recordPush, savePushUrl } from '../../src/db/push-urls.repository.js';
 import { claimDueCustomers, endClaim } from '../../src/db/scheduler.repository.js';
-import { serviceDb } from '../../src/db/service-database.js';
-import { pauseSync } from '../../src/db/sync-status.repository.js';
+import { pauseSync } from '../../src/db/sync-requests.repository.js';
 import { updateSyncState } from '../../src/db/sync-states.repository.js';
 import { describeEachDialect, useTestDatabase } from '../helpers/databases.js';
 
@@ -30,7 +29,7 @@ describeEachDialect('push URLs and the claim', (dialect) => {
     claimDueCustomers(t.db, 'w1', { leaseMs: 60_000, limit: 100, now: at(seconds) });
   const pushRunAt = async (id: string) =>
     (
-      await serviceDb(t.db)
+      await t.db
         .selectFrom('lead_sync_states')
         .select('pushRunAt')
         .where('customerId', '=', id)

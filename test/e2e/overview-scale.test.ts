@@ -7,7 +7,7 @@ import type { App } from '../../src/api/context.js';
 import { loadConfig } from '../../src/config.js';
 import { createCustomer } from '../../src/db/customers.repository.js';
 import { LocalEventBus } from '../../src/events/local-bus.js';
-import { ServiceMetrics } from '../../src/service/metrics.js';
+import { ServiceMetrics } from '../../src/worker/metrics.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { buildDashboardIfNeeded, chromiumAvailable, launchChromium, screenshot } from './browser.js';
 

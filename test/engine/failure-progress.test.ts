@@ -2,10 +2,10 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createCustomer } from '../../src/db/customers.repository.js';
 import { getSyncState } from '../../src/db/sync-states.repository.js';
 import { runSync } from '../../src/sync/engine.js';
-import type { SyncProgress } from '../../src/sync/progress.js';
 import { startFakeGoogle, type FakeGoogle } from '../fake-google/server.js';
 import { describeEachDialect, useTestDatabase } from '../helpers/databases.js';
 import { testConfig } from '../sources/fake-config.js';
+import type { SyncProgress } from '../../src/events/event-types.js';
 
 // After a failed run the status must say why, not keep showing "Downloading…".
 describeEachDialect('progress of a failed run', (dialect) => {

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import SQLite from 'better-sqlite3';
 import { expect, it } from 'vitest';
-import type { SyncProgress } from '../../src/sync/progress.js';
 import { describeEachDialect, type TestDialect } from '../helpers/databases.js';
 import { PEOPLE, peopleCsv, useSyncBed, type TestCustomer } from '../sync/support.js';
+import type { SyncProgress } from '../../src/events/event-types.js';
 
 /**
  * What another connection sees of the customer's latest run at this very moment: a synchronous

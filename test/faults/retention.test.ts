@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { newId } from '../../src/ids.js';
-import { notifyDb, type MailState } from '../../src/db/notify-database.js';
+import type { MailState } from '../../src/db/notify.tables.js';
 import { createWebhook } from '../../src/db/webhooks.repository.js';
-import { createSecretBox } from '../../src/notify/secret-box.js';
-import { withRunDays } from '../../src/db/run-days.table.js';
+import { createSecretBox } from '../../src/db/secret-box.js';
 import type { RunOutcome } from '../../src/db/database.js';
 import { startService, type RunningService } from '../../src/service/server.js';
 import { loadConfig } from '../../src/config.js';
@@ -115,7 +114,7 @@ describeEachDialect('retention', (dialect) => {
     expect(await runCount(a)).toBe(5);
     expect(await runCount(b)).toBe(4);
     expect({ a: await metrics(a), b: await metrics(b), all: await metrics() }).toEqual(before);
-    const days = await withRunDays(h.t.db)
+    const days = await h.t.db
       .selectFrom('lead_sync_run_days')
       .select(['day', 'runs'])
       .where('customerId', '=', a)
@@ -153,7 +152,7 @@ describeEachDialect('retention', (dialect) => {
   });
 
   it('deletes old delivered notifications, and keeps whatever is still owed', async () => {
-    const n = notifyDb(h.t.db);
+    const n = h.t.db;
     const { id: webhookId } = await createWebhook(
       h.t.db,
       { url: 'https://example.com/hook', events: ['*'], customerId: null, enabled: true, secret: 's' },

@@ -1,8 +1,8 @@
 import { expect, it } from 'vitest';
 import { nativeOf } from '../../src/db/native.js';
-import type { SyncProgress } from '../../src/sync/progress.js';
 import { describeEachDialect } from '../helpers/databases.js';
 import { byKey, peopleCsv, useSyncBed } from '../sync/support.js';
+import type { SyncProgress } from '../../src/events/event-types.js';
 
 const names = (n: number, tag: string) =>
   Array.from({ length: n }, (_, i) => `${tag}${String(i).padStart(5, '0')}`);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { OutboxEvent } from '../../src/db/outbox.repository.js';
 import { DELIVERY_GIVE_UP_MS, nextDeliveryAttempt } from '../../src/notify/delivery-schedule.js';
 import { subscribes } from '../../src/notify/fan-out.js';
-import { headerChanges } from '../../src/notify/header-changes.js';
+import { headerChanges } from '../../src/sheet/header-changes.js';
 import { composeMail } from '../../src/notify/mail-message.js';
 import { isMailWorthy } from '../../src/notify/mail-policy.js';
 import { signPayload, verifySignature } from '../../src/notify/signature.js';

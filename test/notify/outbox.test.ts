@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { notifyDb } from '../../src/db/notify-database.js';
 import { claimUndispatched } from '../../src/db/outbox.repository.js';
 import { claimDueCustomers } from '../../src/db/scheduler.repository.js';
 import { endClaimWithEvents } from '../../src/notify/customer-events.js';
-import { startRun } from '../../src/notify/run-events.js';
+import { startRun } from '../../src/sync/run-events.js';
 import { createWebhook } from '../../src/db/webhooks.repository.js';
 import { LeadsyncError } from '../../src/errors.js';
 import { NotifyDispatcher } from '../../src/notify/dispatcher.js';
-import { createSecretBox } from '../../src/notify/secret-box.js';
-import { recordEnding, NO_FIGURES } from '../../src/sync/record-outcome.js';
+import { createSecretBox } from '../../src/db/secret-box.js';
+import { recordEnding, NO_FIGURES } from '../../src/sync/run-ending.js';
 import { describeEachDialect, useTestDatabase } from '../helpers/databases.js';
 import { fakeSheetCustomer, ManualClock, notifyConfig, startReceiver, type Receiver } from './support.js';
 
@@ -29,7 +28,7 @@ describeEachDialect('notification outbox', (dialect) => {
   afterAll(async () => receiver?.close());
 
   const events = async (customerId?: string) => {
-    let query = notifyDb(t.db).selectFrom('outbox_events').select(['id', 'type', 'payload', 'dispatchedAt']);
+    let query = t.db.selectFrom('outbox_events').select(['id', 'type', 'payload', 'dispatchedAt']);
     if (customerId !== undefined) query = query.where('customerId', '=', customerId);
     return query.orderBy('id').execute();
   };
@@ -102,7 +101,7 @@ describeEachDialect('notification outbox', (dialect) => {
     await expect(
       t.db.transaction().execute(async (trx) => {
         await recordEnding(trx, ending);
-        const inside = await notifyDb(trx)
+        const inside = await trx
           .selectFrom('outbox_events')
           .select('type')
           .where('customerId', '=', sheet.customer.id)

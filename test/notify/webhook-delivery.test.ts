@@ -4,7 +4,7 @@ import { listDeliveries } from '../../src/db/webhook-deliveries.repository.js';
 import { createWebhook, findWebhook, type WebhookWithSecret } from '../../src/db/webhooks.repository.js';
 import { LeadsyncError } from '../../src/errors.js';
 import { NotifyDispatcher } from '../../src/notify/dispatcher.js';
-import { createSecretBox } from '../../src/notify/secret-box.js';
+import { createSecretBox } from '../../src/db/secret-box.js';
 import { describeEachDialect, useTestDatabase } from '../helpers/databases.js';
 import {
   fakeSheetCustomer,

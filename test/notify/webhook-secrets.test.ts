@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { notifyDb } from '../../src/db/notify-database.js';
 import { createWebhook } from '../../src/db/webhooks.repository.js';
 import { NotifyDispatcher } from '../../src/notify/dispatcher.js';
-import { createSecretBox } from '../../src/notify/secret-box.js';
+import { createSecretBox } from '../../src/db/secret-box.js';
 import { verifySignature } from '../../src/notify/signature.js';
 import { startHarness, type Harness } from '../api/harness.js';
 import { describeEachDialect } from '../helpers/databases.js';
@@ -19,13 +18,8 @@ import {
 const KEY_HEX = randomBytes(32).toString('hex');
 
 const storedSecret = async (h: Harness, id: string) =>
-  (
-    await notifyDb(h.t.db)
-      .selectFrom('webhooks')
-      .select('secret')
-      .where('id', '=', id)
-      .executeTakeFirstOrThrow()
-  ).secret;
+  (await h.t.db.selectFrom('webhooks').select('secret').where('id', '=', id).executeTakeFirstOrThrow())
+    .secret;
 
 const signedWith = (secret: string, request: ReceivedRequest) =>
   verifySignature(

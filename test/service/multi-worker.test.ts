@@ -2,11 +2,11 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { listRuns, type SyncRun } from '../../src/db/sync-runs.repository.js';
-import type { LeadsyncEvent } from '../../src/events/events.js';
 import { leadsCsv, sheetId, startHarness, type Harness } from '../api/harness.js';
 import { describeEachDialect } from '../helpers/databases.js';
 import { until } from './until.js';
 import { startLeadsync, type LeadsyncProcess } from './worker-process.js';
+import type { LiveEvent } from '../../src/events/event-types.js';
 
 const link = (n: number) => `https://docs.google.com/spreadsheets/d/${sheetId(n)}/edit#gid=0`;
 /** Short, so the kill test is quick; long enough that a busy machine's late heartbeat loses no lease. */
@@ -107,7 +107,7 @@ describeEachDialect(
       const n = 900;
       h.google.setSheet(sheetId(n), [{ gid: '0', title: 'Leads', csv: leadsCsv(ROWS) }]);
       h.google.fault(sheetId(n), { slowBody: { chunkBytes: 64 * 1024, delayMs: 20 } }, { times: 1 });
-      const events: LeadsyncEvent[] = [];
+      const events: LiveEvent[] = [];
       const unsubscribe = h.bus.subscribe((e) => events.push(e));
       const admin = new pg.Client({ connectionString: h.t.url });
       await admin.connect();

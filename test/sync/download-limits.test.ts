@@ -1,5 +1,4 @@
 import { expect, it } from 'vitest';
-import { notifyDb } from '../../src/db/notify-database.js';
 import { describeEachDialect } from '../helpers/databases.js';
 import { expectOutcome, PEOPLE, peopleCsv, useSyncBed, type TestCustomer } from './support.js';
 
@@ -124,7 +123,7 @@ Ada,ada@example.com
 `,
     );
     expectOutcome((await bed.sync(customer, { allowDeletes: true })).run, 'success');
-    const events = await notifyDb(bed.db)
+    const events = await bed.db
       .selectFrom('outbox_events')
       .select(['type', 'payload'])
       .where('customerId', '=', customer.id)

@@ -1,10 +1,10 @@
 import { expect, it } from 'vitest';
-import type { SyncPhase } from '../../src/db/database.js';
 import type { SyncRun } from '../../src/db/sync-runs.repository.js';
 import type { SyncState } from '../../src/db/sync-states.repository.js';
-import type { SyncProgress } from '../../src/sync/progress.js';
 import { describeEachDialect } from '../helpers/databases.js';
 import { peopleCsv, useSyncBed } from './support.js';
+import type { SyncProgress } from '../../src/events/event-types.js';
+import type { SyncPhase } from '../../src/db/database.js';
 
 const PHASES: SyncPhase[] = ['queued', 'fetching', 'parsing', 'diffing', 'applying', 'finishing'];
 const names = (n: number) => Array.from({ length: n }, (_, i) => `Lead${i + 1}`);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createCustomer, updateCustomer } from '../../src/db/customers.repository.js';
 import { sumSkips } from '../../src/db/run-totals.repository.js';
-import { ServiceMetrics } from '../../src/service/metrics.js';
+import { ServiceMetrics } from '../../src/worker/metrics.js';
 import { describeEachDialect } from '../helpers/databases.js';
 import { NOW, expectOutcome, peopleCsv, useSyncBed, type SyncOptions, type TestCustomer } from './support.js';
 

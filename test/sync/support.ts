@@ -7,7 +7,6 @@ import type { Database, LeadsTable, RunOutcome, RunTrigger } from '../../src/db/
 import { listRuns, type SyncRun } from '../../src/db/sync-runs.repository.js';
 import { getSyncState, type SyncState } from '../../src/db/sync-states.repository.js';
 import { runSync, type SyncDeps } from '../../src/sync/engine.js';
-import type { SyncProgress } from '../../src/sync/progress.js';
 import {
   startFakeGoogle,
   type FakeGoogle,
@@ -16,6 +15,7 @@ import {
 } from '../fake-google/server.js';
 import { useTestDatabase, type TestDialect } from '../helpers/databases.js';
 import { countLeadWrites } from './lead-writes.js';
+import type { SyncProgress } from '../../src/events/event-types.js';
 
 /**
  * The engine's test bed, per dialect: a real database, a fake Google on loopback and customers

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { databaseFaultOf } from '../../src/db/database-errors.js';
+import { databaseFaultOf } from '../../src/database-errors.js';
 import { whenReachable } from '../../src/db/when-reachable.js';
 import { toLeadsyncError } from '../../src/errors.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { statusOf, toStatusView } from '../../src/api/status-view.js';
-import type { StatusRow } from '../../src/db/sync-status.repository.js';
+import type { StatusRow } from '../../src/db/status-rows.repository.js';
 
 const now = new Date('2026-03-02T09:00:00.000Z');
 const later = '2026-03-02T10:00:00.000Z';

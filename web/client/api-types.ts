@@ -14,12 +14,12 @@ import type {
   SyncStatusSchema,
   TriggerAcceptedSchema,
 } from '../../src/api/sync.schemas.js';
-import type { LeadsyncEvent } from '../../src/events/events.js';
 import type {
   ChangeSchema,
   ChangesPageSchema,
   HistoryEntrySchema,
 } from '../../src/api/lead-changes.schemas.js';
+import type { LiveEvent } from '../../src/events/event-types.js';
 
 /**
  * The API's JSON shapes, taken from the server's own TypeBox schemas (type-only imports: the
@@ -114,4 +114,4 @@ export const SHAPE_KEYS = {
 };
 
 /** What the events stream sends: the bus's events, and `status` (a full SyncStatus snapshot). */
-export type SyncEvent = LeadsyncEvent | { type: 'status'; customerId: string; status: SyncStatus };
+export type SyncEvent = LiveEvent | { type: 'status'; customerId: string; status: SyncStatus };

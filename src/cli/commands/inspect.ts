@@ -3,7 +3,7 @@ import type { Database } from '../../db/database.js';
 import { findCustomerByName, type Customer } from '../../db/customers.repository.js';
 import { listLeads } from '../../db/leads.repository.js';
 import { listRuns } from '../../db/sync-runs.repository.js';
-import { findLastSyncAt } from '../../db/sync-status.repository.js';
+import { findLastSyncAt } from '../../db/status-rows.repository.js';
 import { LeadsyncError } from '../../errors.js';
 import { withContext } from '../context.js';
 import { formatTable, type Io } from '../output.js';
@@ -65,7 +65,7 @@ export async function leadsCommand(
     }
     io.out(
       formatTable(
-        page.leads as unknown as Record<string, unknown>[],
+        page.leads,
         [
           'externalKey',
           'fullName',

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { serviceConfigOf } from '../../config.js';
-import type { DateOrder } from '../../db/database.js';
 import { createCustomer, findCustomerByName, updateCustomer } from '../../db/customers.repository.js';
 import { linkFields, parseSheetLink } from '../../sources/sheet-link.js';
 import type { SheetLink } from '../../sources/types.js';
@@ -8,6 +7,7 @@ import { withContext } from '../context.js';
 import { cliOwner, runUnderLease, type WaitChoice } from '../leased-run.js';
 import { progressPrinter, type Io } from '../output.js';
 import { finishLeasedRun } from './run-output.js';
+import type { DateOrder } from '../../sheet/types.js';
 
 export interface SyncCommandOptions extends WaitChoice {
   customer?: string;

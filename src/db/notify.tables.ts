@@ -1,11 +1,8 @@
-import type { ColumnType, Kysely, Selectable } from 'kysely';
-import type { CustomersTable, Database } from './database.js';
-import type { ServiceDatabase } from './service-database.js';
+import type { ColumnType, Selectable } from 'kysely';
 
 /**
- * The tables and columns migration 0003-notifications adds, seen by the notification code only;
- * the engine keeps reading `Database`. Same conventions as database.ts (ISO text timestamps,
- * JSON as text, flags as 0/1).
+ * The tables migration 0003-notifications adds (part of `Database`, database.ts). Same
+ * conventions as database.ts (ISO text timestamps, JSON as text, flags as 0/1).
  */
 type Timestamp = ColumnType<string, string, string>;
 type JsonText = ColumnType<string, string, string>;
@@ -62,19 +59,6 @@ export interface NotificationReadsTable {
   updatedAt: Timestamp;
 }
 
-export interface NotifyDatabase extends Omit<ServiceDatabase, 'customers'> {
-  customers: CustomersTable & { notifyEmails: JsonText | null };
-  outbox_events: OutboxEventsTable;
-  webhooks: WebhooksTable;
-  webhook_deliveries: WebhookDeliveriesTable;
-  notification_reads: NotificationReadsTable;
-}
-
 export type OutboxEventRow = Selectable<OutboxEventsTable>;
 export type WebhookRow = Selectable<WebhooksTable>;
 export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
-
-/** The same connection (or transaction), typed with the notification tables. */
-export function notifyDb(db: Kysely<Database>): Kysely<NotifyDatabase> {
-  return db as unknown as Kysely<NotifyDatabase>;
-}

@@ -1,11 +1,14 @@
-import type { ChangeOp } from '../db/database.js';
+import type { ChangeOp, RunOutcome, RunTrigger, SyncPhase } from '../db/database.js';
 import type { ChangeJson } from '../feed/change-json.js';
-import type { HeaderChanges } from './header-changes.js';
+import type { HeaderChanges } from '../sheet/header-changes.js';
 
 /**
- * The one event model of notifications: what webhooks receive, what mails are made of and what
- * the dashboard lists. Each event is written to the outbox in the transaction of the change that
- * caused it, with a unique id receivers de-duplicate on.
+ * leadsync's one event vocabulary, in two kinds:
+ * - stored events (EVENT_TYPES): the facts, written to the outbox in the transaction of the change
+ *   that caused them, with a unique id receivers de-duplicate on; what webhooks receive, what mails
+ *   are made of and what the dashboard lists;
+ * - live events (LiveEvent, below): what the bus carries between processes right away, mostly
+ *   echoes of a stored fact, plus the ephemeral progress.
  */
 export const EVENT_TYPES = [
   'sync.started',
@@ -72,7 +75,8 @@ export interface EventPayloads {
   };
 }
 
-export type NotifyEvent = {
+/** A stored event, as the outbox holds it. */
+export type StoredEvent = {
   [T in EventType]: { id: string; type: T; customerId: string; payload: EventPayloads[T]; createdAt: string };
 }[EventType];
 
@@ -100,3 +104,35 @@ export interface WebhookBody {
 export function isEventType(value: string): value is EventType {
   return (EVENT_TYPES as readonly string[]).includes(value);
 }
+
+/** A running sync's progress (CONTRACT.md "Progress"). */
+export interface SyncProgress {
+  /** 0-100, never goes down during a run. */
+  percent: number;
+  phase: SyncPhase;
+  message: string;
+}
+
+/**
+ * Live: what the event bus tells the processes' listeners (SSE clients, caches, a worker running
+ * a customer that was just paused), never stored. Most announce, the moment they happen, a fact
+ * the outbox records durably (named beside each); `progress`, `queued` and `customer-deleted`
+ * are live only. Small and JSON-safe, because on PostgreSQL each one travels as a NOTIFY
+ * payload (8,000 bytes at most) to every API and worker process. The SSE stream
+ * (`/api/leads/sync/events`) sends them as they are, named by `type`.
+ */
+export type LiveEvent =
+  /** Ephemeral: a running sync's bar (persisted at most once a second, never an outbox event). */
+  | { type: 'progress'; customerId: string; progress: SyncProgress }
+  /** Live echo of `sync.started`. */
+  | { type: 'run-started'; customerId: string; trigger: RunTrigger; workerId: string }
+  /** Live echo of the run's ending (`sync.completed`, `sync.failed`, `sync.needs_review`; cancelled runs have none). */
+  | { type: 'run-finished'; customerId: string; runId: string; outcome: RunOutcome }
+  | { type: 'queued'; customerId: string; trigger: RunTrigger }
+  /** Live echo of `customer.paused`. */
+  | { type: 'paused'; customerId: string; reason: string }
+  /** Live echo of `customer.resumed`. */
+  | { type: 'resumed'; customerId: string }
+  /** A commit changed the customer's leads (a sync's echoes `leads.changed`; a CRM edit too): caches are stale. */
+  | { type: 'leads-changed'; customerId: string }
+  | { type: 'customer-deleted'; customerId: string };

@@ -1,22 +1,22 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { failingSinceOf } from '../db/failure-streak.repository.js';
-import { insertOutboxEvent } from '../db/outbox.repository.js';
+import { recordEvent } from '../events/record-event.js';
 import { inTransaction } from '../db/repository-helpers.js';
 import { findRunById, insertRun, type NewSyncRun, type SyncRun } from '../db/sync-runs.repository.js';
 import type { SyncState } from '../db/sync-states.repository.js';
-import type { Ending } from '../sync/record-outcome.js';
+import type { Ending } from './run-ending.js';
 import { lastPlaceOfBatch, listLeadChanges } from '../db/change-feed.repository.js';
 import { encodeFeedCursor } from '../db/change-cursor.js';
 import { toChangeJson } from '../feed/change-json.js';
-import type { NewEvent } from './events.js';
-import { headerChanges } from './header-changes.js';
+import type { NewEvent } from '../events/event-types.js';
+import { headerChanges } from '../sheet/header-changes.js';
 
 /** Inserts a run and its `sync.started` event in one transaction (the engine's start of a run). */
 export function startRun(db: Kysely<Database>, input: NewSyncRun): Promise<SyncRun> {
   return inTransaction(db, async (trx) => {
     const run = await insertRun(trx, input);
-    await insertOutboxEvent(
+    await recordEvent(
       trx,
       {
         type: 'sync.started',
@@ -41,7 +41,7 @@ export async function recordRunEvents(
   // A run another worker already closed (reaped as WORKER_LOST) kept that ending: say nothing new.
   const run = await findRunById(db, end.runId);
   if (run?.finishedAt !== end.finishedAt.toISOString() || run.outcome !== end.outcome) return;
-  for (const event of await eventsOf(db, end, previous)) await insertOutboxEvent(db, event, end.finishedAt);
+  for (const event of await eventsOf(db, end, previous)) await recordEvent(db, event, end.finishedAt);
 }
 
 async function eventsOf(

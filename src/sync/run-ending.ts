@@ -7,9 +7,9 @@ import { countSkip, getSyncState, updateSyncState } from '../db/sync-states.repo
 import type { LeadsyncError } from '../errors.js';
 import { inTransaction } from '../db/repository-helpers.js';
 import { dropHeldDeletes, saveHeldDeletes } from '../db/held-deletes.repository.js';
-import { recordRunEvents } from '../notify/run-events.js';
-import type { SyncProgress } from './progress.js';
+import { recordRunEvents } from './run-events.js';
 import type { SkipReason, SourceVersion } from './source-version.js';
+import type { SyncProgress } from '../events/event-types.js';
 
 /** What a run counted: the run's own figure columns and its details. */
 export type RunFigures = Pick<SyncRun, FigureKey | 'details' | 'warnings'>;
@@ -49,7 +49,8 @@ export interface Ending {
   heldDeleteKeys?: readonly string[];
   /** What a success remembers for the next run's change detection. */
   success?: {
-    bodyHash: string;
+    /** input-fingerprint.ts: the body's SHA-1 with the mapping options; stored as `lastBodyHash`. */
+    inputFingerprint: string;
     bodyBytes: number;
     headers: string[];
     rowCount: number;
@@ -118,7 +119,7 @@ async function writeEnding(db: Kysely<Database>, end: Ending): Promise<SyncRun> 
       ...(end.success && {
         lastSuccessAt: end.finishedAt.toISOString(),
         lastChecksum: f.checksum,
-        lastBodyHash: end.success.bodyHash,
+        lastBodyHash: end.success.inputFingerprint,
         lastBodyBytes: end.success.bodyBytes,
         lastHeaders: end.success.headers,
         rowCount: end.success.rowCount,

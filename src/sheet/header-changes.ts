@@ -1,5 +1,5 @@
-import { boundNames } from '../sheet/bounded-names.js';
-import { headerKey } from '../sheet/header-key.js';
+import { boundNames } from './bounded-names.js';
+import { headerKey } from './header-key.js';
 
 /** What `sheet.headers_changed` carries: bounded lists (see bounded-names.ts) and how many each left out. */
 export interface HeaderChanges {
