@@ -11,6 +11,7 @@ import { PACKAGE_ROOT } from '../package-root.js';
 import { markPublic, registerAuth, registerRouteAccess } from './auth.js';
 import type { App, AppContext, AppDeps } from './context.js';
 import { registerControlRoutes } from './control.routes.js';
+import { registerDashboardInfoRoute } from './dashboard-info.routes.js';
 import { acceptCustomerIdHeader } from './customer-id-header.js';
 import { registerCustomerRoutes } from './customers.routes.js';
 import { registerErrorHandling } from './errors.js';
@@ -47,6 +48,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     metrics: deps.metrics,
     clock,
     sourceFor: deps.sourceFor,
+    demoToken: deps.demoToken ?? null,
     cache: new LeadCache(service.cacheTtlSeconds, deps.bus),
     liveProgress: new LiveProgress(deps.bus),
     triggerLimiter: new RateLimiter(service.rateLimits.triggerPerMinute, () => clock().getTime()),
@@ -100,6 +102,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerValidateSheetRoute(app, ctx);
   registerWebhookRoutes(app, ctx);
   registerNotificationRoutes(app, ctx);
+  registerDashboardInfoRoute(app, ctx);
   await app.register(async (dashboard) => {
     dashboard.addHook('onRoute', markPublic);
     await registerDashboard(dashboard);
