@@ -129,6 +129,7 @@ export const ERROR_CODES = {
   CUSTOMER_NOT_FOUND: { status: 404, retryable: false, message: 'No such customer' },
   RUN_NOT_FOUND: { status: 404, retryable: false, message: 'No such run' },
   LEAD_NOT_FOUND: { status: 404, retryable: false, message: 'No such lead' },
+  TOKEN_NOT_FOUND: { status: 404, retryable: false, message: 'No such API token' },
   CUSTOMER_EXISTS: { status: 409, retryable: false, message: 'A customer with that name already exists' },
   VALIDATION_FAILED: { status: 400, retryable: false, message: 'The request is not valid' },
   // Notifications.

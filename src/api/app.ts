@@ -1,16 +1,14 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import fastifyStatic from '@fastify/static';
 import helmet from '@fastify/helmet';
 import Fastify, { type FastifyRequest } from 'fastify';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { serviceConfigOf } from '../config.js';
-import { PACKAGE_ROOT } from '../package-root.js';
 import { markPublic, registerAuth, registerRouteAccess } from './auth.js';
 import type { App, AppContext, AppDeps } from './context.js';
 import { registerControlRoutes } from './control.routes.js';
+import { registerDashboard } from './dashboard-files.js';
+import { registerDashboardInfoRoute } from './dashboard-info.routes.js';
 import { acceptCustomerIdHeader } from './customer-id-header.js';
 import { registerCustomerRoutes } from './customers.routes.js';
 import { registerErrorHandling } from './errors.js';
@@ -47,6 +45,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     metrics: deps.metrics,
     clock,
     sourceFor: deps.sourceFor,
+    demoToken: deps.demoToken ?? null,
     cache: new LeadCache(service.cacheTtlSeconds, deps.bus),
     liveProgress: new LiveProgress(deps.bus),
     triggerLimiter: new RateLimiter(service.rateLimits.triggerPerMinute, () => clock().getTime()),
@@ -100,6 +99,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerValidateSheetRoute(app, ctx);
   registerWebhookRoutes(app, ctx);
   registerNotificationRoutes(app, ctx);
+  registerDashboardInfoRoute(app, ctx);
   await app.register(async (dashboard) => {
     dashboard.addHook('onRoute', markPublic);
     await registerDashboard(dashboard);
@@ -154,40 +154,5 @@ const securityHeaders = {
 function closeWhenBodyUnread(app: App): void {
   app.addHook('onSend', async (request, reply) => {
     if (!request.raw.complete) reply.header('connection', 'close');
-  });
-}
-
-/** Where `npm run build` puts the dashboard (web/vite.config.ts). */
-const DASHBOARD_DIR = join(PACKAGE_ROOT, 'dist/web/');
-
-/**
- * The dashboard (issue 4) at `/`: index.html and its hashed assets from dist/web, public like any
- * static page (the API behind it still needs the token). Only the built files get routes
- * (`wildcard: false`), so unknown paths keep the API's JSON 404. Without a build, `/` says how
- * to make one.
- */
-async function registerDashboard(app: App): Promise<void> {
-  if (!existsSync(`${DASHBOARD_DIR}index.html`)) {
-    app.get('/', { schema: { hide: true } }, async (_request, reply) =>
-      reply
-        .type('text/html; charset=utf-8')
-        .send(
-          '<!doctype html><title>leadsync</title><p>The dashboard is not built. Run <code>npm run build</code> ' +
-            '(or <code>npm start</code>, which builds it), then reload. The API is at <a href="/docs">/docs</a>.</p>',
-        ),
-    );
-    return;
-  }
-  await app.register(fastifyStatic, {
-    root: DASHBOARD_DIR,
-    wildcard: false,
-    index: 'index.html',
-    cacheControl: false,
-    // index.html names the hashed assets: it must be re-read; the assets never change.
-    setHeaders: (res, path) =>
-      res.setHeader(
-        'cache-control',
-        path.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable',
-      ),
   });
 }

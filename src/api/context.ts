@@ -25,11 +25,14 @@ export interface AppDeps {
   sourceFor?: (link: SheetLink) => SheetSource;
   /** Fastify logger option. Default false (the server turns it on). */
   logger?: boolean | Record<string, unknown>;
+  /** `npm run demo` only: its admin token, which the sign-in page then offers. Default null. */
+  demoToken?: string | null;
 }
 
 /** AppDeps with defaults filled in, plus what the app builds for itself. */
-export interface AppContext extends Required<Omit<AppDeps, 'logger' | 'sourceFor'>> {
+export interface AppContext extends Required<Omit<AppDeps, 'logger' | 'sourceFor' | 'demoToken'>> {
   sourceFor: AppDeps['sourceFor'];
+  demoToken: string | null;
   cache: LeadCache;
   liveProgress: LiveProgress;
   triggerLimiter: RateLimiter;

@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import type { HeldLead } from '../db/leads-sync.repository.js';
 import { findRunById, listRuns, type SyncRun } from '../db/sync-runs.repository.js';
 import type { DeleteSetFingerprint } from '../sync/delete-set.js';
+import type { PhaseMark } from '../sync/progress.js';
 import { LeadsyncError } from '../errors.js';
 import { isId } from '../ids.js';
 import { assertCustomerVisible, scopedCustomerId } from './auth.js';
@@ -76,10 +77,12 @@ export function toRunJson(run: SyncRun) {
   } = run;
   const sample = details?.pendingDeleteSample;
   const deleteSet = details?.deleteSet as DeleteSetFingerprint | undefined;
+  const phases = details?.phases as PhaseMark[] | undefined;
   return {
     ...rest,
     ...(pendingDeletes !== null && { pendingDeletes }),
     ...(Array.isArray(sample) && { pendingDeleteSample: sample as HeldLead[] }),
     ...(deleteSet !== undefined && { deleteSet }),
+    ...(Array.isArray(phases) && { phases }),
   };
 }

@@ -80,6 +80,12 @@ export const RunSchema = Type.Object({
   pendingDeletes: Type.Optional(Nullable(Type.Integer())),
   /** Held runs: the fingerprint of the delete set an approval may apply (or a subset of it). */
   deleteSet: Type.Optional(Type.Object({ count: Type.Integer(), sha256: Type.String() })),
+  /** When the run entered each phase (queued, fetching, parsing, diffing, applying, finishing), in order. */
+  phases: Type.Optional(
+    Type.Array(Type.Object({ phase: Type.String(), at: Timestamp }), {
+      description: 'Runs recorded before phases were kept have none',
+    }),
+  ),
   /** Held runs: some of the leads the run would delete (at most 25), to check before approving. */
   pendingDeleteSample: Type.Optional(
     Type.Array(

@@ -35,7 +35,13 @@ export interface SheetCheck {
   mappedFields: Record<string, string>;
   identity: string;
   rowCount: number;
-  sample: Array<{ key: string; sheetRow: number; values: Record<string, string | null> }>;
+  /** `values` by lead field (fullName, email…), `cells` by sheet header, as the sheet shows them. */
+  sample: Array<{
+    key: string;
+    sheetRow: number;
+    values: Record<string, string | null>;
+    cells: Record<string, string>;
+  }>;
 }
 
 /** Downloads and reads the whole sheet as a sync would, writing nothing; throws the sync's error codes. */
@@ -58,7 +64,7 @@ export async function validateSheet(
   const sample: SheetCheck['sample'] = [];
   for await (const batch of reader.leads) {
     for (const lead of batch.slice(0, SAMPLE_SIZE - sample.length)) {
-      sample.push({ key: lead.key, sheetRow: lead.sheetRow, values: { ...lead.values } });
+      sample.push({ key: lead.key, sheetRow: lead.sheetRow, values: { ...lead.values }, cells: lead.data });
     }
   }
   const found = mapping as SheetMapping | null;

@@ -34,7 +34,12 @@ export function registerValidateSheetRoute(app: App, ctx: AppContext): void {
               Type.Object({
                 key: Type.String(),
                 sheetRow: Type.Integer(),
-                values: Type.Record(Type.String(), Nullable(Type.String())),
+                values: Type.Record(Type.String(), Nullable(Type.String()), {
+                  description: 'The lead’s fields (fullName, email, …), as a sync would store them',
+                }),
+                cells: Type.Record(Type.String(), Type.String(), {
+                  description: 'The row’s cells by sheet header, as the sheet shows them',
+                }),
               }),
             ),
           }),

@@ -13,8 +13,11 @@ export async function openContext(env: NodeJS.ProcessEnv = process.env): Promise
   return { config, handle };
 }
 
-export async function withContext<T>(fn: (ctx: CliContext) => Promise<T>): Promise<T> {
-  const ctx = await openContext();
+export async function withContext<T>(
+  fn: (ctx: CliContext) => Promise<T>,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<T> {
+  const ctx = await openContext(env);
   try {
     return await fn(ctx);
   } finally {

@@ -56,3 +56,35 @@ export async function hasAdminToken(db: Kysely<Database>): Promise<boolean> {
     .executeTakeFirst();
   return row !== undefined;
 }
+
+export interface ApiTokenRow {
+  id: string;
+  customerId: string | null;
+  /** The customer's name (null for admin tokens, or when the customer is gone). */
+  customerName: string | null;
+  label: string;
+  createdAt: string;
+}
+
+/** Every stored token (never its hash), oldest first. */
+export async function listApiTokens(db: Kysely<Database>): Promise<ApiTokenRow[]> {
+  return serviceDb(db)
+    .selectFrom('api_tokens')
+    .leftJoin('customers', 'customers.id', 'api_tokens.customerId')
+    .select([
+      'api_tokens.id',
+      'api_tokens.customerId',
+      'customers.name as customerName',
+      'api_tokens.label',
+      'api_tokens.createdAt',
+    ])
+    .orderBy('api_tokens.createdAt')
+    .orderBy('api_tokens.id')
+    .execute();
+}
+
+/** Deletes a token, so it is refused from the next request on; false when there is none with that id. */
+export async function deleteApiToken(db: Kysely<Database>, id: string): Promise<boolean> {
+  const result = await serviceDb(db).deleteFrom('api_tokens').where('id', '=', id).executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}

@@ -50,7 +50,14 @@ async function main(): Promise<void> {
   print(
     `Demo sheets served by a local Google look-alike at ${sheets.baseUrl} (they change every ${TICK_MS / 1000} s)`,
   );
-  const service = await startService({ config, api: true, worker: true, print, logger: false });
+  const service = await startService({
+    config,
+    api: true,
+    worker: true,
+    print,
+    logger: false,
+    demoToken: env.LEADSYNC_ADMIN_TOKEN,
+  });
   print(`Demo customers sync every minute. Admin token: ${env.LEADSYNC_ADMIN_TOKEN}`);
   if (service.url)
     print(

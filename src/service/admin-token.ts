@@ -42,3 +42,10 @@ export async function createCustomerToken(
   await insertApiToken(db, { tokenHash: hashToken(token), customerId, label }, now);
   return token;
 }
+
+/** A new admin token (`leadsync token create --admin`: a lost one re-issued); returned in clear once. */
+export async function createAdminToken(db: Kysely<Database>, label: string, now: Date): Promise<string> {
+  const token = generateToken();
+  await insertApiToken(db, { tokenHash: hashToken(token), customerId: null, label }, now);
+  return token;
+}

@@ -23,6 +23,8 @@ export interface ServiceOptions {
   print: (line: string) => void;
   /** Fastify logging. Default true. */
   logger?: boolean;
+  /** `npm run demo`: the admin token the sign-in page offers (never set by `leadsync serve`). */
+  demoToken?: string;
 }
 
 export interface RunningService {
@@ -57,6 +59,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         bus,
         metrics,
         logger: options.logger ?? true,
+        demoToken: options.demoToken ?? null,
       });
       await app.listen({ port: service.port, host: service.host });
       const address = app.server.address();

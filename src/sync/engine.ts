@@ -136,7 +136,8 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
       outcome,
       startedAt,
       finishedAt: clock(),
-      figures,
+      // The timeline of the run detail page rides in the run's details.
+      figures: { ...figures, details: { ...figures.details, phases: progress.phases } },
       error,
       progress: finalProgress,
       ...(outcome === 'success' || outcome === 'unchanged'

@@ -3,6 +3,12 @@ import type { SyncPhase } from '../db/database.js';
 
 export type ProgressListener = (progress: SyncProgress) => void;
 
+/** When a run entered a phase (ISO time): the run detail page's timeline. */
+export interface PhaseMark {
+  phase: SyncPhase;
+  at: string;
+}
+
 /**
  * Share of the bar each phase owns: the download, then the parse of the downloaded body (whose
  * size is then known), then the write.
@@ -25,6 +31,7 @@ export class ProgressTracker {
   private current: SyncProgress = { percent: 0, phase: 'queued', message: 'Queued' };
   private lastEmit = 0;
   private heartbeat: NodeJS.Timeout | null = null;
+  private readonly marks: PhaseMark[] = [];
 
   constructor(
     private readonly listener: ProgressListener,
@@ -35,7 +42,18 @@ export class ProgressTracker {
     return this.current;
   }
 
+  /** Each phase the run entered, in order, with when (a phase entered twice, after a retry, once). */
+  get phases(): PhaseMark[] {
+    return [...this.marks];
+  }
+
+  private mark(phase: SyncPhase): void {
+    if (this.marks.some((m) => m.phase === phase)) return;
+    this.marks.push({ phase, at: new Date((this.options.now ?? Date.now)()).toISOString() });
+  }
+
   start(): void {
+    this.mark('queued');
     this.emit(true);
     const heartbeatMs = this.options.heartbeatMs ?? 1000;
     if (heartbeatMs > 0) {
@@ -50,6 +68,7 @@ export class ProgressTracker {
     const clamped = Math.min(1, Math.max(0, Number.isFinite(fraction) ? fraction : 0));
     const percent = Math.max(this.current.percent, Math.floor(from + (to - from) * clamped));
     const phaseChanged = phase !== this.current.phase;
+    if (phaseChanged) this.mark(phase);
     this.current = { percent: Math.min(percent, phase === 'finishing' ? 100 : 99), phase, message };
     this.emit(phaseChanged);
   }

@@ -135,6 +135,9 @@ describeEachDialect('customers API', (dialect) => {
     expect(body).toMatchObject({ headerRow: 1, headers: ['Name', 'Email', 'Company'], rowCount: 3 });
     expect(body.mappedFields.email).toBe('Email');
     expect(body.sample).toHaveLength(3);
+    // The dashboard shows the sample under the sheet's headers: each row's cells are keyed by them.
+    expect(Object.keys(body.sample[0].cells)).toEqual(['Name', 'Email', 'Company']);
+    expect(body.sample[0].cells.Email).toBe(body.sample[0].values.email);
     const missing = await h.call('POST', '/api/customers/validate-sheet', { sheetUrl: link(99) });
     expect(missing.statusCode).toBe(422);
   });

@@ -6,7 +6,7 @@ import { leadsync } from './support.js';
  * service; the root help must list them too.) Each spawn costs over a second of CPU, so few.
  */
 const COMMANDS = ['sync', 'runs', 'leads', 'approve', 'migrate'];
-const LISTED = [...COMMANDS, 'serve', 'worker', 'token'];
+const LISTED = [...COMMANDS, 'serve', 'worker', 'token', 'customers'];
 
 it('prints help and exits 0 for leadsync and for each of its one-shot commands', async () => {
   const [root, ...commands] = await Promise.all([

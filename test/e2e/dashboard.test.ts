@@ -85,7 +85,7 @@ describe.runIf(chromiumAvailable())('dashboard in the browser', () => {
     const banner = page.getByRole('alert').filter({ hasText: 'Sync failed: Acme Corp.' });
     await banner.waitFor({ timeout: 20_000 });
     expect(await banner.textContent()).toContain('SHEET_NOT_PUBLIC');
-    await page.getByLabel(/notifications$/).waitFor();
+    await page.getByRole('link', { name: /^Notifications, [1-9]\d* unread$/ }).waitFor();
   });
 
   it('approves a held mass delete', async () => {

@@ -5,6 +5,22 @@ import { PEOPLE, peopleCsv, useSyncBed } from './support.js';
 describeEachDialect('run history and sync state', (dialect) => {
   const bed = useSyncBed(dialect);
 
+  it('records when a run entered each phase, in order (the run page shows them as a timeline)', async () => {
+    const customer = await bed.customer(peopleCsv(PEOPLE));
+    const { run } = await bed.sync(customer);
+    const phases = run.details?.phases as { phase: string; at: string }[];
+    // The ending itself is the run's finishedAt.
+    expect(phases.map((p) => p.phase)).toEqual(['queued', 'fetching', 'parsing', 'diffing', 'applying']);
+    const times = phases.map((p) => Date.parse(p.at));
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    bed.setSheet(customer, peopleCsv(PEOPLE), { private: true });
+    const failed = (await bed.sync(customer)).run;
+    expect((failed.details?.phases as { phase: string }[]).map((p) => p.phase)).toEqual([
+      'queued',
+      'fetching',
+    ]);
+  });
+
   it('appends every run to lead_sync_runs and keeps lead_sync_states current, whatever the outcome', async () => {
     const customer = await bed.customer(peopleCsv(PEOPLE));
     const sync = async () => (await bed.sync(customer)).run;

@@ -27,6 +27,8 @@ describe('client types written out by hand', () => {
     ['leadsPage', '/api/leads', 'get', '200'],
     ['pushUrl', '/api/customers/{id}/push-url', 'post', '201'],
     ['pushState', '/api/customers/{id}/push-url', 'get', '200'],
+    ['notificationsPage', '/api/notifications', 'get', '200'],
+    ['dashboardInfo', '/api/dashboard', 'get', '200'],
   ] as const)('%s has the same fields as %s in docs/openapi.json', (shape, path, method, status) => {
     expect(Object.keys(SHAPE_KEYS[shape]).sort()).toEqual(responseKeys(path, method, status));
   });

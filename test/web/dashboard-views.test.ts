@@ -4,7 +4,15 @@ import { createElement as h } from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SyncRun } from '../../web/client/index.js';
 import { App } from '../../web/src/app.js';
-import { customerFixture, fakeApi, leadFixture, statusFixture, TOKEN, type FakeApi } from './fake-api.js';
+import {
+  customerFixture,
+  fakeApi,
+  leadFixture,
+  notificationFixture,
+  statusFixture,
+  TOKEN,
+  type FakeApi,
+} from './fake-api.js';
 
 const base = 'http://leadsync.test';
 const run = (patch: Partial<SyncRun>): SyncRun => ({
@@ -30,6 +38,8 @@ const run = (patch: Partial<SyncRun>): SyncRun => ({
 describe('dashboard views', () => {
   let api: FakeApi;
   beforeEach(() => {
+    // An en-GB browser: the dashboard follows the browser's locale (issue 16, finding 6).
+    Object.defineProperty(window.navigator, 'languages', { value: ['en-GB'], configurable: true });
     window.localStorage.clear();
     window.location.hash = '#/';
     api = fakeApi();
@@ -96,10 +106,12 @@ describe('dashboard views', () => {
     await screen.findByRole('link', { name: 'Acme' });
     const lastError = { lastErrorCode: 'SHEET_NOT_PUBLIC', lastError: 'private' };
     api.statuses.set('c1', statusFixture('c1', { status: 'error', ...lastError }));
+    // The outbox row commits with the run's ending, before the event: the badge's count includes it.
+    api.notifications.unshift(notificationFixture('n1', 'c1', 'sync.failed'));
     api.push('run-finished', { type: 'run-finished', customerId: 'c1', runId: 'r', outcome: 'failed' });
     const banner = await screen.findByText(/Sync failed: Acme/);
     expect(banner.closest('[role=alert]')?.textContent).toMatch(/SHEET_NOT_PUBLIC: The sheet is private/);
-    expect(screen.getByLabelText('1 notifications')).toBeTruthy();
+    expect(screen.getByLabelText('Notifications, 1 unread')).toBeTruthy();
     await within(rowOf('Acme')).findByText('SHEET_NOT_PUBLIC');
   });
 
@@ -169,7 +181,15 @@ describe('dashboard views', () => {
       mappedFields: { fullName: 'Name', email: 'Email' },
       identity: 'email',
       rowCount: 4,
-      sample: [{ key: 'k', sheetRow: 2, values: { Name: 'Ann', Email: 'ann@x.io' } }],
+      // As the API answers: `values` by lead field, `cells` by sheet header (issue 16, finding 1).
+      sample: [
+        {
+          key: 'k',
+          sheetRow: 2,
+          values: { fullName: 'Ann', email: 'ann@x.io' },
+          cells: { Name: 'Ann', Email: 'ann@x.io' },
+        },
+      ],
     });
     await signedIn('#/customers/new');
     await screen.findByRole('heading', { name: 'Add a customer' });
@@ -181,7 +201,11 @@ describe('dashboard views', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Check sheet' }));
     const result = await screen.findByRole('status', { name: 'Sheet check result' });
     expect(result.textContent).toMatch(/4 lead rows/);
-    expect(within(result).getByText('ann@x.io')).toBeTruthy();
+    expect(result.textContent).toMatch(/leads are recognised by email address \(column “Email”\)/);
+    expect(result.textContent).not.toMatch(/identified by|id_column|email\./);
+    // Each cell under its header: the row reads Ann, ann@x.io.
+    const cells = within(result).getAllByRole('row')[1]?.querySelectorAll('td') ?? [];
+    expect([...cells].map((td) => td.textContent)).toEqual(['2', 'Ann', 'ann@x.io']);
   });
 
   it('opens a lead in a side panel with its history as a timeline, newest first', async () => {
@@ -210,8 +234,8 @@ describe('dashboard views', () => {
       .getAllByRole('listitem')
       .map((li) => li.textContent ?? '');
     expect(items).toHaveLength(3);
-    expect(items[0]).toMatch(/^Status changed from “new” to “won” by an edit on 3 Dec \d\d:\d\d$/);
-    expect(items[1]).toMatch(/Notes changed from “Met Ada” to “Called Ada” by the sync of 3 Dec \d\d:\d\d/);
+    expect(items[0]).toMatch(/^Status changed from “new” to “won” by an edit on 3 Dec, \d\d:\d\d$/);
+    expect(items[1]).toMatch(/Notes changed from “Met Ada” to “Called Ada” by the sync of 3 Dec, \d\d:\d\d/);
     expect(items[1]).toMatch(/Company changed from empty to “Acme”/);
     expect(items[2]).toMatch(/^Added by the sync of 1 Dec/);
     fireEvent.click(within(panel).getByRole('button', { name: 'Close lead' }));

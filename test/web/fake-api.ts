@@ -2,6 +2,7 @@ import type {
   Customer,
   Lead,
   LeadHistoryEntry,
+  Notification,
   SheetCheck,
   SyncRun,
   SyncStatus,
@@ -90,6 +91,21 @@ export function leadFixture(id: string, customerId: string, patch: Partial<Lead>
   };
 }
 
+/** A notification as `GET /api/notifications` lists it (ids sort by time, as UUIDv7 do). */
+export function notificationFixture(
+  id: string,
+  customerId: string,
+  type: string,
+  payload: Record<string, unknown> = {
+    runId: 'r1',
+    error: { code: 'SHEET_NOT_PUBLIC', message: 'private' },
+    attempt: 3,
+    failingSince: at,
+  },
+): Notification {
+  return { id, type, customerId, payload, createdAt: at, read: false };
+}
+
 export interface FakeApi {
   fetch: typeof fetch;
   leads: Lead[];
@@ -100,6 +116,11 @@ export interface FakeApi {
   runs: SyncRun[];
   sheets: Map<string, SheetCheck | { code: string; message: string }>;
   approved: string[];
+  /** Newest first, as the API lists them; `read` is recomputed from the marker. */
+  notifications: Notification[];
+  readUpTo: string | null;
+  /** What GET /api/dashboard names (the demo's token), default null. */
+  demoToken: string | null;
   push(event: string, data: unknown): void;
   openStreams(): number;
 }
@@ -118,6 +139,9 @@ export function fakeApi(): FakeApi {
     history: new Map(),
     sheets: new Map(),
     approved: [],
+    notifications: [],
+    readUpTo: null,
+    demoToken: null,
     push(event, data) {
       const bytes = new TextEncoder().encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
       for (const s of streams) s.enqueue(bytes);
@@ -126,6 +150,8 @@ export function fakeApi(): FakeApi {
     fetch: (async (input: string | URL | Request, init: RequestInit = {}) => {
       const url = new URL(String(input));
       const method = init.method ?? 'GET';
+      if (`${method} ${url.pathname}` === 'GET /api/dashboard')
+        return json(200, { demoToken: api.demoToken });
       const auth = new Headers(init.headers).get('authorization');
       if (auth !== `Bearer ${TOKEN}`) return fail(401, 'UNAUTHORIZED', 'The bearer token is not valid');
       const id = url.searchParams.get('customerId') ?? '';
@@ -213,6 +239,20 @@ export function fakeApi(): FakeApi {
             errors: 1,
             retries: 0,
           });
+        case 'GET /api/notifications': {
+          const isRead = (n: Notification) => api.readUpTo !== null && n.id <= api.readUpTo;
+          const notifications = api.notifications.map((n) => ({ ...n, read: isRead(n) }));
+          return json(200, {
+            notifications,
+            unread: notifications.filter((n) => !n.read).length,
+            nextCursor: null,
+          });
+        }
+        case 'POST /api/notifications/read': {
+          api.readUpTo = (JSON.parse(String(init.body)) as { upTo: string }).upTo;
+          const unread = api.notifications.filter((n) => n.id > (api.readUpTo ?? '')).length;
+          return json(200, { unread });
+        }
         case 'POST /api/customers/validate-sheet': {
           const { sheetUrl } = JSON.parse(String(init.body)) as { sheetUrl: string };
           const sheet = api.sheets.get(sheetUrl);
@@ -238,6 +278,11 @@ export function fakeApi(): FakeApi {
       if (history?.[1]) {
         const entries = api.history.get(history[1]);
         return entries ? json(200, entries) : fail(404, 'LEAD_NOT_FOUND', 'No lead');
+      }
+      const oneRun = /^GET \/api\/leads\/sync\/runs\/([^/]+)$/.exec(route);
+      if (oneRun?.[1]) {
+        const found = api.runs.find((r) => r.id === oneRun[1]);
+        return found ? json(200, found) : fail(404, 'RUN_NOT_FOUND', 'No run');
       }
       const approve = /^POST \/api\/leads\/sync\/runs\/([^/]+)\/approve$/.exec(route);
       if (approve?.[1]) {

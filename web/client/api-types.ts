@@ -72,7 +72,13 @@ export interface SheetCheck {
   mappedFields: Record<string, string>;
   identity: string;
   rowCount: number;
-  sample: { key: string; sheetRow: number; values: Record<string, string | null> }[];
+  /** `values` by lead field (fullName, email…), `cells` by sheet header. */
+  sample: {
+    key: string;
+    sheetRow: number;
+    values: Record<string, string | null>;
+    cells: Record<string, string>;
+  }[];
 }
 
 /** `GET /api/leads`: a page of leads and when the customer was last synced (the seed's fields). */
@@ -89,6 +95,26 @@ export interface RunsPage {
 export interface CustomersPage {
   customers: Customer[];
   nextCursor: string | null;
+}
+
+/** `GET /api/notifications`: failures, held deletes, pauses, recoveries…, newest first. */
+export interface Notification {
+  id: string;
+  type: string;
+  customerId: string | null;
+  payload: Record<string, unknown>;
+  createdAt: string;
+  read: boolean;
+}
+export interface NotificationsPage {
+  notifications: Notification[];
+  unread: number;
+  nextCursor: string | null;
+}
+
+/** `GET /api/dashboard`: what the sign-in page may know before a token (the demo's token). */
+export interface DashboardInfo {
+  demoToken: string | null;
 }
 
 /** Every field of the inline shapes, so the OpenAPI test can compare them (a missing key fails tsc). */
@@ -111,6 +137,11 @@ export const SHAPE_KEYS = {
     sample: 1,
   } satisfies Record<keyof SheetCheck, 1>,
   leadsPage: { leads: 1, lastSyncAt: 1, nextCursor: 1, total: 1 } satisfies Record<keyof LeadsPage, 1>,
+  notificationsPage: { notifications: 1, unread: 1, nextCursor: 1 } satisfies Record<
+    keyof NotificationsPage,
+    1
+  >,
+  dashboardInfo: { demoToken: 1 } satisfies Record<keyof DashboardInfo, 1>,
 };
 
 /** What the events stream sends: the bus's events, and `status` (a full SyncStatus snapshot). */

@@ -7,6 +7,8 @@ import type {
   Lead,
   LeadHistoryEntry,
   LeadsPage,
+  NotificationsPage,
+  DashboardInfo,
   PushUrlCreated,
   PushUrlState,
   RunsPage,
@@ -172,6 +174,15 @@ export function createLeadsApi(options: LeadsApiOptions) {
     async deletePushUrl(customerId: string): Promise<void> {
       await http.json<void>('DELETE', `/api/customers/${encodeURIComponent(customerId)}/push-url`);
     },
+
+    /** Public (no token needed): the demo's admin token in `npm run demo`, else null. */
+    getDashboardInfo: () => http.json<DashboardInfo>('GET', '/api/dashboard'),
+    /** Failures, held deletes, pauses and recoveries, newest first, with the reader's unread count. */
+    listNotifications: (opts: { limit?: number; before?: string } = {}) =>
+      http.json<NotificationsPage>('GET', '/api/notifications', opts),
+    /** Marks every notification up to `upTo` (an id from the list) read. */
+    markNotificationsRead: (upTo: string) =>
+      http.json<{ unread: number }>('POST', '/api/notifications/read', undefined, { upTo }),
 
     /** Live events of one customer (or all visible ones); also keeps the leads cache honest. */
     subscribeToEvents(

@@ -6,6 +6,8 @@ import { NoticeArea, NoticeBadge, NotificationsProvider } from './notifications.
 import { CustomerFormPage } from './pages/customer-form-page.js';
 import { CustomerPage } from './pages/customer-page.js';
 import { LeadsPage } from './pages/leads-page.js';
+import { NotificationsPage } from './pages/notifications-page.js';
+import { RunPage } from './pages/run-page.js';
 import { OverviewPage } from './pages/overview-page.js';
 import { SignInPage } from './pages/sign-in-page.js';
 import { href, useRoute, type Route } from './router.js';
@@ -90,6 +92,10 @@ function Page({ route }: { route: Route }) {
       return <CustomerPage key={route.id} id={route.id} />;
     case 'leads':
       return <LeadsPage key={route.id} id={route.id} />;
+    case 'run':
+      return <RunPage key={route.id} id={route.id} />;
+    case 'notifications':
+      return <NotificationsPage />;
     case 'not-found':
       return (
         <p>

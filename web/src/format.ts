@@ -35,23 +35,49 @@ const units: [Intl.RelativeTimeFormatUnit, number][] = [
   ['minute', 60_000],
   ['second', 1000],
 ];
-const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+
+/**
+ * The browser's locale (its first preferred language), for dates, times and numbers alike: an
+ * en-GB browser gets "1 Dec, 21:19" and "200,000", a de-DE one "1. Dez., 21:19" and "200.000".
+ * Read on each call, so a test (or a user) switching languages sees it at once.
+ */
+export function locale(): string | undefined {
+  return typeof navigator === 'undefined' ? undefined : (navigator.languages?.[0] ?? navigator.language);
+}
 
 /** "3 minutes ago", "in 5 minutes"; an em dash for no time. */
 export function relativeTime(iso: string | null, now = Date.now()): string {
   if (!iso) return '—';
   const diff = Date.parse(iso) - now;
   for (const [unit, ms] of units) {
-    if (Math.abs(diff) >= ms || unit === 'second') return relative.format(Math.round(diff / ms), unit);
+    if (Math.abs(diff) >= ms || unit === 'second')
+      return new Intl.RelativeTimeFormat(locale(), { numeric: 'auto' }).format(Math.round(diff / ms), unit);
   }
   return '—';
 }
 
 export function duration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return '—';
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+  const number = (value: number, digits: number) =>
+    value.toLocaleString(locale(), { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return ms < 1000 ? `${number(ms, 0)} ms` : `${number(ms / 1000, 1)} s`;
+}
+
+/** "1 Dec, 21:19" (en-GB) or "Dec 1, 9:19 PM" (en-US): day and time, as the browser writes them. */
+export function dayTime(iso: string): string {
+  return new Date(iso).toLocaleString(locale(), {
+    month: 'short',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+  });
+}
+
+/** The full date and time, for tooltips and the run detail page. */
+export function dateTime(iso: string): string {
+  return new Date(iso).toLocaleString(locale(), { dateStyle: 'medium', timeStyle: 'medium' });
 }
 
 /** A percentage the API gives as 0-100 (its rates are percent, as the seed's were). */
-export const percent = (value: number) => `${Math.round(value)} %`;
-export const count = (n: number) => n.toLocaleString('en');
+export const percent = (value: number) => `${Math.round(value).toLocaleString(locale())} %`;
+export const count = (n: number) => n.toLocaleString(locale());

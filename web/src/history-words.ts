@@ -1,4 +1,5 @@
 import type { LeadHistoryEntry } from '../client/index.js';
+import { dayTime } from './format.js';
 
 /** Field names as people read them in the timeline. */
 const FIELD_WORDS: Record<string, string> = {
@@ -19,11 +20,8 @@ const FIELD_WORDS: Record<string, string> = {
   data: 'Sheet columns',
 };
 
-const day = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short' });
-const time = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-
-/** "3 Dec 10:02", in the browser's time zone. */
-export const historyTime = (iso: string) => `${day.format(new Date(iso))} ${time.format(new Date(iso))}`;
+/** "3 Dec, 10:02" in an en-GB browser (its locale and time zone). */
+export const historyTime = (iso: string) => dayTime(iso);
 
 type Value = LeadHistoryEntry['fields'][string]['from'];
 

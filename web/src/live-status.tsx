@@ -1,4 +1,4 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import {
   createContext,
   useContext,
@@ -23,14 +23,7 @@ interface Live {
 
 const LiveContext = createContext<Live | null>(null);
 
-/** Customers' names by id (the status list carries only ids). */
-export function useCustomerNames() {
-  const api = useApi();
-  return useQuery({
-    queryKey: ['customers'],
-    queryFn: async () => new Map((await api.listAllCustomers()).map((c) => [c.id, c])),
-  });
-}
+export { useCustomerNames } from './customer-names.js';
 
 /**
  * Loads every status once, then keeps the StatusStore current from the events stream: progress
@@ -92,6 +85,8 @@ export function LiveStatusProvider({ children }: { children: ReactNode }) {
     const notifyOutcome = async (status: SyncStatus | undefined, outcome: string) => {
       if (!status || (outcome !== 'failed' && outcome !== 'needs_review')) return;
       const who = await nameOf(status.customerId);
+      // The notifications page (and the badge, once it answers) include this one too.
+      void queryClient.invalidateQueries({ queryKey: ['notifications'] });
       if (outcome === 'failed') {
         const code = status.lastErrorCode;
         push({

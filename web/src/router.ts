@@ -7,13 +7,21 @@ export type Route =
   | { page: 'customer'; id: string }
   | { page: 'edit-customer'; id: string }
   | { page: 'leads'; id: string }
+  | { page: 'run'; id: string }
+  | { page: 'notifications' }
   | { page: 'not-found'; path: string };
 
-/** `#/`, `#/customers/new`, `#/customers/:id`, `#/customers/:id/edit`, `#/customers/:id/leads`. */
+/**
+ * `#/`, `#/customers/new`, `#/customers/:id`, `#/customers/:id/edit`, `#/customers/:id/leads`,
+ * `#/runs/:id`, `#/notifications`.
+ */
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '') || '/';
   if (path === '/' || path === '') return { page: 'overview' };
   if (path === '/customers/new') return { page: 'new-customer' };
+  if (path === '/notifications') return { page: 'notifications' };
+  const run = /^\/runs\/([^/]+)$/.exec(path);
+  if (run?.[1]) return { page: 'run', id: decodeURIComponent(run[1]) };
   const match = /^\/customers\/([^/]+)(\/edit|\/leads)?$/.exec(path);
   if (!match?.[1]) return { page: 'not-found', path };
   const id = decodeURIComponent(match[1]);
@@ -28,6 +36,8 @@ export const href = {
   customer: (id: string) => `#/customers/${encodeURIComponent(id)}`,
   editCustomer: (id: string) => `#/customers/${encodeURIComponent(id)}/edit`,
   leads: (id: string) => `#/customers/${encodeURIComponent(id)}/leads`,
+  run: (id: string) => `#/runs/${encodeURIComponent(id)}`,
+  notifications: () => '#/notifications',
 };
 
 export function navigate(to: string): void {

@@ -7,6 +7,7 @@ import { findLastSyncAt } from '../../db/status-rows.repository.js';
 import { LeadsyncError } from '../../errors.js';
 import { withContext } from '../context.js';
 import { formatTable, type Io } from '../output.js';
+import { n, seconds } from './run-output.js';
 
 async function customerNamed(db: Kysely<Database>, name: string): Promise<Customer> {
   const customer = await findCustomerByName(db, name);
@@ -18,6 +19,7 @@ async function customerNamed(db: Kysely<Database>, name: string): Promise<Custom
 export async function runsCommand(
   options: { customer: string; limit: number; json?: boolean },
   io: Io,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
   return withContext(async ({ handle }) => {
     const customer = await customerNamed(handle.db, options.customer);
@@ -26,29 +28,41 @@ export async function runsCommand(
       io.out(JSON.stringify({ runs }) + '\n');
       return 0;
     }
-    const rows = runs.map((r) => ({ ...r, error: r.error ? `${r.error.code}: ${r.error.message}` : '' }));
+    // Numbers as the one-line summary writes them ("200,000", "15.2 s"), warnings by code.
+    const rows = runs.map((r) => ({
+      ...r,
+      duration: seconds(r.durationMs),
+      rowsProcessed: n(r.rowsProcessed),
+      rowsInserted: n(r.rowsInserted),
+      rowsUpdated: n(r.rowsUpdated),
+      rowsDeleted: n(r.rowsDeleted),
+      warnings: r.warnings.map((w) => `${w.code} (${n(w.count)})`).join(', '),
+      error: r.error ? `${r.error.code}: ${r.error.message}` : '',
+    }));
     io.out(
       formatTable(rows, [
         'id',
         'trigger',
         'outcome',
         'startedAt',
-        'durationMs',
+        'duration',
         'rowsProcessed',
         'rowsInserted',
         'rowsUpdated',
         'rowsDeleted',
+        'warnings',
         'error',
       ]),
     );
     return 0;
-  });
+  }, env);
 }
 
 /** `leadsync leads --customer NAME`: the first leads, as a table (`--json`: GET /api/leads's fields). */
 export async function leadsCommand(
   options: { customer: string; limit: number; search?: string; includeDeleted?: boolean; json?: boolean },
   io: Io,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
   return withContext(async ({ handle }) => {
     const customer = await customerNamed(handle.db, options.customer);
@@ -81,5 +95,5 @@ export async function leadsCommand(
       ),
     );
     return 0;
-  });
+  }, env);
 }

@@ -2,7 +2,13 @@ import type { SyncRun } from '../../db/sync-runs.repository.js';
 import type { LeasedRunResult } from '../leased-run.js';
 import type { Io } from '../output.js';
 
-const n = (v: number) => v.toLocaleString('en');
+/** Counts as the CLI writes them everywhere: "200,000". */
+export const n = (v: number) => v.toLocaleString('en');
+/** A run's duration: "15.2 s" ("—" while it runs). */
+export const seconds = (ms: number | null) =>
+  ms === null
+    ? '—'
+    : `${(ms / 1000).toLocaleString('en', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} s`;
 
 /** One line a run for people, or the run's JSON (the API's Run JSON) for scripts. */
 export function printRun(io: Io, run: SyncRun, customerName: string, json: boolean): void {
@@ -10,10 +16,14 @@ export function printRun(io: Io, run: SyncRun, customerName: string, json: boole
     io.out(JSON.stringify(run) + '\n');
     return;
   }
-  const seconds = ((run.durationMs ?? 0) / 1000).toFixed(2);
+  // Measured from the run's start to its ending, whatever the outcome (a failure after 15 s of retries says so).
+  const took = run.finishedAt
+    ? seconds(run.durationMs ?? Date.parse(run.finishedAt) - Date.parse(run.startedAt))
+    : '—';
+  const verb = run.outcome === 'success' || run.outcome === 'unchanged' ? 'in' : 'after';
   const figures = `${n(run.rowsProcessed)} rows: ${n(run.rowsInserted)} inserted, ${n(run.rowsUpdated)} updated, ${n(run.rowsDeleted)} deleted, ${n(run.rowsUnchanged)} unchanged`;
   const retries = run.retryCount ? `, ${run.retryCount} retries` : '';
-  io.out(`${customerName}: ${run.outcome} in ${seconds} s, ${figures}${retries} (run ${run.id})\n`);
+  io.out(`${customerName}: ${run.outcome} ${verb} ${took}, ${figures}${retries} (run ${run.id})\n`);
   if (run.error) io.err(`error ${run.error.code}: ${run.error.message}\n`);
   // What is wrong with the data: never a failure, but worth fixing in the sheet.
   for (const w of run.warnings) {

@@ -20,7 +20,12 @@ export interface SyncCommandOptions extends WaitChoice {
  * `leadsync sync <source>`: one sync into the configured database, creating the customer if new.
  * It runs under the customer's lease, so it waits while a worker (or another CLI) syncs it.
  */
-export async function syncCommand(input: string, options: SyncCommandOptions, io: Io): Promise<number> {
+export async function syncCommand(
+  input: string,
+  options: SyncCommandOptions,
+  io: Io,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   const link = parseSheetLink(input, { allowFiles: true });
   const sheetUrl = link.kind === 'file' ? path.resolve(link.path) : input.trim();
   return withContext(async (ctx) => {
@@ -51,7 +56,7 @@ export async function syncCommand(input: string, options: SyncCommandOptions, io
     );
     printer.done();
     return finishLeasedRun(io, result, customer.name, Boolean(options.json));
-  });
+  }, env);
 }
 
 function defaultName(link: SheetLink): string {

@@ -92,7 +92,7 @@ function CustomerForm({ customer }: { customer: Customer | undefined }) {
           </p>
         )}
       </form>
-      {check.data && <SheetCheckResult check={check.data} />}
+      {check.data && <SheetCheckResult check={check.data} keyColumn={keyColumn.trim() || undefined} />}
       {!check.data && !checkError && (
         <p className="muted">
           Paste the link and choose “Check sheet” to see what leadsync will read before saving.

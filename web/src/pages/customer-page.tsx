@@ -76,7 +76,7 @@ export function CustomerPage({ id }: { id: string }) {
         {runs.data ? <RunCharts runs={runs.data.runs} /> : <p aria-busy="true">Loading runs…</p>}
       </Suspense>
       <h2>Runs</h2>
-      {runs.data && <RunHistory runs={runs.data.runs} customerId={id} />}
+      {runs.data && <RunHistory runs={runs.data.runs} />}
       <h2>Instant sync (push)</h2>
       <PushPanel customerId={id} />
       <h2>Schedule and options</h2>

@@ -28,10 +28,19 @@ export const MAPPED_LABELS: Record<(typeof MAPPED_COLUMNS)[number], string> = {
 /** One lead; status and score (owned by the CRM, not the sheet) are editable in place. */
 export const LeadRow = memo(function LeadRow({
   lead,
+  columns,
+  showScore,
+  statusListId,
   sheetColumns,
   onOpen,
 }: {
   lead: Lead;
+  /** The mapped columns shown (empty ones may be hidden). */
+  columns: readonly (typeof MAPPED_COLUMNS)[number][];
+  /** Whether the Score column is shown; when not, its input sits beside the status while editing. */
+  showScore: boolean;
+  /** The id of the page's datalist of statuses (suggestions; any text is allowed). */
+  statusListId: string;
   sheetColumns: string[];
   /** Opens the lead's side panel (its history). */
   onOpen: (lead: Lead) => void;
@@ -49,9 +58,18 @@ export const LeadRow = memo(function LeadRow({
     },
   });
   const who = lead.fullName ?? lead.email ?? lead.externalKey;
+  const scoreInput = (
+    <input
+      aria-label={`Score of ${who}`}
+      type="number"
+      value={score}
+      onChange={(e) => setScore(e.target.value)}
+      className="narrow"
+    />
+  );
   return (
     <tr className={lead.deletedAt ? 'row-deleted' : undefined}>
-      {MAPPED_COLUMNS.map((c) =>
+      {columns.map((c) =>
         c === 'fullName' ? (
           <td key={c}>
             <button type="button" className="link" onClick={() => onOpen(lead)} aria-label={`Open ${who}`}>
@@ -59,33 +77,29 @@ export const LeadRow = memo(function LeadRow({
             </button>
           </td>
         ) : (
-          <td key={c}>{lead[c] ?? ''}</td>
+          <td key={c} className={c === 'phone' || c === 'occurredAt' ? 'nowrap' : undefined}>
+            {lead[c] ?? ''}
+          </td>
         ),
       )}
       {editing ? (
         <>
-          <td>
+          <td className="nowrap">
             <input
               aria-label={`Status of ${who}`}
+              list={statusListId}
               value={status}
               onChange={(e) => setStatus(e.target.value)}
               size={10}
             />
+            {!showScore && <> {scoreInput}</>}
           </td>
-          <td>
-            <input
-              aria-label={`Score of ${who}`}
-              type="number"
-              value={score}
-              onChange={(e) => setScore(e.target.value)}
-              className="narrow"
-            />
-          </td>
+          {showScore && <td>{scoreInput}</td>}
         </>
       ) : (
         <>
           <td>{lead.status}</td>
-          <td className="num">{lead.score ?? ''}</td>
+          {showScore && <td className="num">{lead.score ?? ''}</td>}
         </>
       )}
       {sheetColumns.map((c) => (

@@ -1,10 +1,11 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useCallback, useDeferredValue, useState } from 'react';
+import { useCallback, useDeferredValue, useId, useState } from 'react';
 import type { Lead } from '../../client/index.js';
 import { useApi } from '../auth.js';
 import { count } from '../format.js';
 import { href } from '../router.js';
 import { LeadPanel } from './lead-panel.js';
+import { extraSheetColumns, filledColumns, statusOptions } from './lead-columns.js';
 import { LeadRow, MAPPED_COLUMNS, MAPPED_LABELS } from './lead-row.js';
 
 const PAGE_SIZE = 50;
@@ -16,6 +17,9 @@ export function LeadsPage({ id }: { id: string }) {
   const q = useDeferredValue(search.trim());
   const [includeDeleted, setIncludeDeleted] = useState(false);
   const [showSheet, setShowSheet] = useState(false);
+  const [showEmpty, setShowEmpty] = useState(false);
+  const statusListId = useId();
+  const customer = useQuery({ queryKey: ['customer', id, 'details'], queryFn: () => api.getCustomer(id) });
   const [cursors, setCursors] = useState<string[]>([]);
   const [openId, setOpenId] = useState<string | null>(null);
   const cursor = cursors.at(-1);
@@ -30,9 +34,10 @@ export function LeadsPage({ id }: { id: string }) {
   const open: Lead | undefined = leads.data?.leads.find((l) => l.id === openId);
   const onOpen = useCallback((lead: Lead) => setOpenId(lead.id), []);
   const onClose = useCallback(() => setOpenId(null), []);
-  const sheetColumns = showSheet
-    ? [...new Set(leads.data?.leads.flatMap((l) => Object.keys(l.data)) ?? [])]
-    : [];
+  const page = leads.data?.leads ?? [];
+  const sheetColumns = showSheet ? extraSheetColumns(page) : [];
+  const columns = showEmpty ? MAPPED_COLUMNS : filledColumns(page);
+  const showScore = showEmpty || page.some((l) => l.score !== null);
 
   const exportCsv = async () => {
     const blob = await api.downloadLeadsCsv(id, includeDeleted);
@@ -46,10 +51,11 @@ export function LeadsPage({ id }: { id: string }) {
   return (
     <section aria-labelledby="leads-title">
       <p className="crumbs">
-        <a href={href.overview()}>All customers</a> / <a href={href.customer(id)}>Customer</a> /
+        <a href={href.overview()}>All customers</a> /{' '}
+        <a href={href.customer(id)}>{customer.data?.name ?? 'Customer'}</a> /
       </p>
       <div className="page-head">
-        <h1 id="leads-title">Leads</h1>
+        <h1 id="leads-title">Leads{customer.data ? ` of ${customer.data.name}` : ''}</h1>
         <span className="spacer" />
         <button type="button" onClick={() => void exportCsv()}>
           Export CSV
@@ -77,6 +83,10 @@ export function LeadsPage({ id }: { id: string }) {
           <input type="checkbox" checked={showSheet} onChange={(e) => setShowSheet(e.target.checked)} /> Show
           sheet columns
         </label>
+        <label>
+          <input type="checkbox" checked={showEmpty} onChange={(e) => setShowEmpty(e.target.checked)} /> Show
+          empty columns
+        </label>
         <span className="muted" aria-live="polite">
           {leads.data ? `${count(leads.data.total)} leads` : ''}
         </span>
@@ -93,13 +103,13 @@ export function LeadsPage({ id }: { id: string }) {
           <table className="leads">
             <thead>
               <tr>
-                {MAPPED_COLUMNS.map((c) => (
+                {columns.map((c) => (
                   <th key={c} scope="col">
                     {MAPPED_LABELS[c]}
                   </th>
                 ))}
                 <th scope="col">Status</th>
-                <th scope="col">Score</th>
+                {showScore && <th scope="col">Score</th>}
                 {sheetColumns.map((c) => (
                   <th key={`sheet:${c}`} scope="col" className="sheet-col">
                     {c}
@@ -111,10 +121,23 @@ export function LeadsPage({ id }: { id: string }) {
             </thead>
             <tbody>
               {leads.data.leads.map((lead) => (
-                <LeadRow key={lead.id} lead={lead} sheetColumns={sheetColumns} onOpen={onOpen} />
+                <LeadRow
+                  key={lead.id}
+                  lead={lead}
+                  columns={columns}
+                  showScore={showScore}
+                  statusListId={statusListId}
+                  sheetColumns={sheetColumns}
+                  onOpen={onOpen}
+                />
               ))}
             </tbody>
           </table>
+          <datalist id={statusListId}>
+            {statusOptions(page).map((s) => (
+              <option key={s} value={s} />
+            ))}
+          </datalist>
         </div>
       )}
       {open && <LeadPanel lead={open} onClose={onClose} />}

@@ -11,6 +11,7 @@ import {
   YAxis,
 } from 'recharts';
 import type { SyncRun } from '../../client/index.js';
+import { count, dayTime } from '../format.js';
 
 /** Sync duration and rows changed per finished run, oldest on the left. */
 export function RunCharts({ runs }: { runs: SyncRun[] }) {
@@ -19,12 +20,7 @@ export function RunCharts({ runs }: { runs: SyncRun[] }) {
     .slice()
     .reverse()
     .map((r) => ({
-      at: new Date(r.startedAt).toLocaleString('en', {
-        month: 'short',
-        day: 'numeric',
-        hour: '2-digit',
-        minute: '2-digit',
-      }),
+      at: dayTime(r.startedAt),
       seconds: Math.round((r.durationMs ?? 0) / 100) / 10,
       inserted: r.rowsInserted,
       updated: r.rowsUpdated,
@@ -39,8 +35,8 @@ export function RunCharts({ runs }: { runs: SyncRun[] }) {
           <LineChart data={data} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis dataKey="at" fontSize={11} />
-            <YAxis fontSize={11} />
-            <Tooltip />
+            <YAxis fontSize={11} tickFormatter={count} />
+            <Tooltip formatter={(v) => (typeof v === 'number' ? count(v) : String(v))} />
             <Line
               type="linear"
               dataKey="seconds"
@@ -58,8 +54,8 @@ export function RunCharts({ runs }: { runs: SyncRun[] }) {
           <BarChart data={data} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis dataKey="at" fontSize={11} />
-            <YAxis fontSize={11} />
-            <Tooltip />
+            <YAxis fontSize={11} tickFormatter={count} />
+            <Tooltip formatter={(v) => (typeof v === 'number' ? count(v) : String(v))} />
             <Legend />
             <Bar dataKey="inserted" name="Inserted" stackId="r" fill="#15803d" isAnimationActive={false} />
             <Bar dataKey="updated" name="Updated" stackId="r" fill="#1d4ed8" isAnimationActive={false} />

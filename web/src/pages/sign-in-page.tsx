@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { createLeadsApi, LeadsApiError } from '../../client/index.js';
 import { useAuth } from '../auth.js';
 import { errorWords } from '../format.js';
@@ -9,6 +9,18 @@ export function SignInPage({ baseUrl = '', fetch }: { baseUrl?: string; fetch?: 
   const [token, setToken] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [demoToken, setDemoToken] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    // Public: only `npm run demo` names a token here; any failure just leaves the hint out.
+    createLeadsApi({ baseUrl, token: '', fetch })
+      .getDashboardInfo()
+      .then((info) => live && setDemoToken(info.demoToken))
+      .catch(() => {});
+    return () => {
+      live = false;
+    };
+  }, [baseUrl, fetch]);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -28,6 +40,16 @@ export function SignInPage({ baseUrl = '', fetch }: { baseUrl?: string; fetch?: 
       <h1>leadsync</h1>
       <form onSubmit={submit} aria-labelledby="sign-in-title">
         <h2 id="sign-in-title">Sign in</h2>
+        {demoToken && (
+          <div className="card demo-hint" role="note" aria-label="Demo">
+            <p>
+              This is the demo. Its admin token is <code>{demoToken}</code>.
+            </p>
+            <button type="button" onClick={() => setToken(demoToken)}>
+              Use the demo token
+            </button>
+          </div>
+        )}
         <label>
           API token
           <input
