@@ -68,7 +68,7 @@ export interface ApiTokenRow {
 
 /** Every stored token (never its hash), oldest first. */
 export async function listApiTokens(db: Kysely<Database>): Promise<ApiTokenRow[]> {
-  return serviceDb(db)
+  return db
     .selectFrom('api_tokens')
     .leftJoin('customers', 'customers.id', 'api_tokens.customerId')
     .select([
@@ -85,6 +85,6 @@ export async function listApiTokens(db: Kysely<Database>): Promise<ApiTokenRow[]
 
 /** Deletes a token, so it is refused from the next request on; false when there is none with that id. */
 export async function deleteApiToken(db: Kysely<Database>, id: string): Promise<boolean> {
-  const result = await serviceDb(db).deleteFrom('api_tokens').where('id', '=', id).executeTakeFirst();
+  const result = await db.deleteFrom('api_tokens').where('id', '=', id).executeTakeFirst();
   return result.numDeletedRows > 0n;
 }

@@ -68,7 +68,7 @@ export interface Ending {
  */
 export function recordEnding(db: Kysely<Database>, end: Ending): Promise<SyncRun> {
   // One transaction even without lead writes: the run, the state and the notification events it
-  // causes (outbox, src/notify/run-events.ts) commit together or not at all.
+  // causes (outbox, sync/run-events.ts) commit together or not at all.
   return inTransaction(db, (trx) => writeEnding(trx, end));
 }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { expect, it } from 'vitest';
 import { findTokenScope } from '../../src/db/api-tokens.repository.js';
-import { hashToken } from '../../src/service/tokens.js';
+import { hashToken } from '../../src/api/tokens.js';
 import { describeEachDialect } from '../helpers/databases.js';
 import { PEOPLE, peopleCsv, useSyncBed } from '../sync/support.js';
 import { leadsyncInProcess } from './in-process.js';

@@ -2,7 +2,7 @@ import { toStatusView } from '../../api/status-view.js';
 import { deleteCustomer } from '../../db/customers.repository.js';
 import { countLeads } from '../../db/leads.repository.js';
 import { listRuns } from '../../db/sync-runs.repository.js';
-import { findStatusRow, listStatusRows } from '../../db/sync-status.repository.js';
+import { findStatusRow, listStatusRows } from '../../db/status-rows.repository.js';
 import { withContext } from '../context.js';
 import { customerByNameOrId } from '../customer-lookup.js';
 import { formatTable, type Io } from '../output.js';
