@@ -34,6 +34,14 @@ describe.runIf(chromiumAvailable())('dashboard in the browser', () => {
     // An en-GB browser: dates, times and numbers follow its locale (issue 16, finding 6).
     page = await browser.newPage({ viewport: { width: 1366, height: 800 }, locale: 'en-GB' });
     page.setDefaultTimeout(15_000);
+    await page.addInitScript(() => {
+      const shown = new Set<string>();
+      Object.assign(window, { shownPhases: shown });
+      new MutationObserver(() => {
+        for (const el of document.querySelectorAll('.progress-phase'))
+          if (el.textContent) shown.add(el.textContent);
+      }).observe(document, { childList: true, subtree: true, characterData: true });
+    });
     page.on('pageerror', (e) => console.error('browser error:', e.message));
   }, 60_000);
   afterAll(async () => {
@@ -93,6 +101,14 @@ describe.runIf(chromiumAvailable())('dashboard in the browser', () => {
     }
     expect(seen.size).toBeGreaterThanOrEqual(3);
     expect(seen.has('100')).toBe(true);
+    // Every phase the page showed, as recorded in the page itself (a short phase lasts less than a poll).
+    const phases = await page.evaluate(() => [
+      ...(window as unknown as { shownPhases: Set<string> }).shownPhases,
+    ]);
+    // `applying` shows once the API answers during the sync's writes (the write-path issue);
+    // until then an in-process SQLite write holds the event loop and only its end arrives.
+    expect(phases).toContain('fetching');
+    console.log(`progress seen: ${[...seen].join(' ')} % through ${[...phases].join(', ')}`);
     await page.getByText('Synced', { exact: true }).first().waitFor({ timeout: 20_000 });
   });
 
