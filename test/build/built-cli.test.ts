@@ -77,8 +77,11 @@ describe('bin/leadsync.js in a checkout', () => {
     expect(fresh).toMatchObject({ stderr: '' });
     expect(fresh.stdout).toContain('Keeps a database of sales leads in step with Google Sheets.');
 
-    const main = join(dir, 'src/cli/main.ts');
-    writeFileSync(main, readFileSync(main, 'utf8').replace('Keeps a database', 'Keeps an edited database'));
+    const program = join(dir, 'src/cli/program.ts');
+    writeFileSync(
+      program,
+      readFileSync(program, 'utf8').replace('Keeps a database', 'Keeps an edited database'),
+    );
     const edited = await help();
     expect(edited).toMatchObject({ stderr: '' });
     expect(edited.stdout).toContain('Keeps an edited database of sales leads');
