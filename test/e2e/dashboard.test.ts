@@ -261,6 +261,14 @@ describe.runIf(chromiumAvailable())('dashboard in the browser', () => {
     await page.getByRole('button', { name: 'Pause Globex' }).waitFor();
   });
 
+  it('shows failures from before the page was opened: banner and unread count on load', async () => {
+    await page.reload();
+    await page.getByRole('heading', { name: 'Customers' }).waitFor();
+    // Initech's sheet is private: it failed before this load, and says so at once.
+    await page.getByRole('alert').filter({ hasText: 'Sync failed: Initech.' }).waitFor();
+    await page.getByRole('link', { name: /^Notifications, [1-9]\d* unread$/ }).waitFor();
+  });
+
   it('lists the notifications, the unread first, and marks them read', async () => {
     await page.getByRole('link', { name: /^Notifications, \d+ unread$/ }).click();
     const list = page.getByRole('list', { name: 'Notifications, newest first' });
