@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import helmet from '@fastify/helmet';
 import Fastify, { type FastifyRequest } from 'fastify';
 import { serviceConfigOf } from '../config.js';
+import { registerActivityRoute } from './activity.routes.js';
 import { markPublic, registerAuth, registerRouteAccess } from './auth.js';
 import type { App, AppContext, AppDeps } from './context.js';
 import { registerControlRoutes } from './control.routes.js';
@@ -90,6 +91,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerMetricsRoute(app, ctx);
   registerControlRoutes(app, ctx);
   registerRunRoutes(app, ctx);
+  registerActivityRoute(app, ctx);
   registerEventRoutes(app, ctx);
   registerLeadRoutes(app, ctx);
   registerLeadChangeRoutes(app, ctx);

@@ -29,6 +29,7 @@ describe('client types written out by hand', () => {
     ['pushState', '/api/customers/{id}/push-url', 'get', '200'],
     ['notificationsPage', '/api/notifications', 'get', '200'],
     ['dashboardInfo', '/api/dashboard', 'get', '200'],
+    ['activity', '/api/leads/sync/activity', 'get', '200'],
   ] as const)('%s has the same fields as %s in docs/openapi.json', (shape, path, method, status) => {
     expect(Object.keys(SHAPE_KEYS[shape]).sort()).toEqual(responseKeys(path, method, status));
   });

@@ -52,6 +52,9 @@ describe('dashboard: what a new user tripped over', () => {
     // One banner per customer, the badge counts every unread one.
     expect(screen.getAllByText(/Sync failed: Acme/)).toHaveLength(1);
     expect(screen.getByRole('link', { name: 'Notifications, 3 unread' })).toBeTruthy();
+    // The next successful sync ends it: the banner goes, the notification stays in the list.
+    api.push('run-finished', { type: 'run-finished', customerId: 'c1', runId: 'r', outcome: 'success' });
+    await waitFor(() => expect(screen.queryByText(/Sync failed: Acme/)).toBeNull());
   });
 
   it('2: lists the notifications, says which are new in words, and marks them read', async () => {

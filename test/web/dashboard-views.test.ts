@@ -227,8 +227,12 @@ describe('dashboard views', () => {
       { at: '2026-12-01T09:00:00.000Z', runId: 'run1', op: 'insert', fields: {}, cursor: '1-1' },
     ]);
     await signedIn('#/customers/c1/leads');
-    fireEvent.click(await screen.findByRole('button', { name: 'Open Ada Lovelace' }));
+    const opener = await screen.findByRole('button', { name: 'Open Ada Lovelace' });
+    opener.focus();
+    fireEvent.click(opener);
     const panel = await screen.findByRole('complementary', { name: 'Lead Ada Lovelace' });
+    // Keyboard users land in the panel (and go back to the lead's button when it closes).
+    expect(document.activeElement).toBe(within(panel).getByRole('heading', { name: 'Ada Lovelace' }));
     const timeline = await within(panel).findByRole('list', { name: 'History' });
     const items = within(timeline)
       .getAllByRole('listitem')
@@ -238,9 +242,10 @@ describe('dashboard views', () => {
     expect(items[1]).toMatch(/Notes changed from “Met Ada” to “Called Ada” by the sync of 3 Dec, \d\d:\d\d/);
     expect(items[1]).toMatch(/Company changed from empty to “Acme”/);
     expect(items[2]).toMatch(/^Added by the sync of 1 Dec/);
-    fireEvent.click(within(panel).getByRole('button', { name: 'Close lead' }));
+    fireEvent.keyDown(window, { key: 'Escape' });
     await waitFor(() =>
       expect(screen.queryByRole('complementary', { name: 'Lead Ada Lovelace' })).toBeNull(),
     );
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Open Ada Lovelace' }));
   });
 });

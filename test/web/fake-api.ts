@@ -119,6 +119,8 @@ export interface FakeApi {
   /** Newest first, as the API lists them; `read` is recomputed from the marker. */
   notifications: Notification[];
   readUpTo: string | null;
+  /** GET /api/leads/sync/activity's hours (default: 24 empty ones). */
+  activity: { hour: string; syncs: number; failures: number }[];
   /** What GET /api/dashboard names (the demo's token), default null. */
   demoToken: string | null;
   push(event: string, data: unknown): void;
@@ -142,6 +144,11 @@ export function fakeApi(): FakeApi {
     notifications: [],
     readUpTo: null,
     demoToken: null,
+    activity: Array.from({ length: 24 }, (_, i) => ({
+      hour: new Date(Date.UTC(2026, 11, 3, i)).toISOString(),
+      syncs: 0,
+      failures: 0,
+    })),
     push(event, data) {
       const bytes = new TextEncoder().encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
       for (const s of streams) s.enqueue(bytes);
@@ -201,6 +208,8 @@ export function fakeApi(): FakeApi {
           const leads = api.leads.filter((l) => l.customerId === id);
           return json(200, { leads, nextCursor: null, total: leads.length, lastSyncAt: null });
         }
+        case 'GET /api/leads/sync/activity':
+          return json(200, { hours: api.activity });
         case 'GET /api/leads/sync/runs':
           return json(200, { runs: api.runs.filter((r) => r.customerId === id), nextCursor: null });
         case 'GET /api/leads/sync/metrics':

@@ -112,6 +112,11 @@ export interface NotificationsPage {
   nextCursor: string | null;
 }
 
+/** `GET /api/leads/sync/activity`: syncs and failures per hour, oldest first. */
+export interface Activity {
+  hours: { hour: string; syncs: number; failures: number }[];
+}
+
 /** `GET /api/dashboard`: what the sign-in page may know before a token (the demo's token). */
 export interface DashboardInfo {
   demoToken: string | null;
@@ -142,6 +147,7 @@ export const SHAPE_KEYS = {
     1
   >,
   dashboardInfo: { demoToken: 1 } satisfies Record<keyof DashboardInfo, 1>,
+  activity: { hours: 1 } satisfies Record<keyof Activity, 1>,
 };
 
 /** What the events stream sends: the bus's events, and `status` (a full SyncStatus snapshot). */

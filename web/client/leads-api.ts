@@ -9,6 +9,7 @@ import type {
   LeadsPage,
   NotificationsPage,
   DashboardInfo,
+  Activity,
   PushUrlCreated,
   PushUrlState,
   RunsPage,
@@ -85,6 +86,8 @@ export function createLeadsApi(options: LeadsApiOptions) {
     getSyncMetrics: (customerId?: string) =>
       http.json<SyncMetrics>('GET', '/api/leads/sync/metrics', { customerId }),
 
+    /** Syncs started and failed per hour over the last `hours` (default 24), oldest first. */
+    getActivity: (hours?: number) => http.json<Activity>('GET', '/api/leads/sync/activity', { hours }),
     listRuns: (customerId?: string, opts: { limit?: number; before?: string } = {}) =>
       http.json<RunsPage>('GET', '/api/leads/sync/runs', { customerId, ...opts }),
     /** One run, with its warnings (and, when held, its delete set's fingerprint). */

@@ -33,7 +33,7 @@ export { useCustomerNames } from './customer-names.js';
 export function LiveStatusProvider({ children }: { children: ReactNode }) {
   const api = useApi();
   const queryClient = useQueryClient();
-  const { push } = useNotices();
+  const { push, clearCustomer } = useNotices();
   const [store] = useState(() => new StatusStore());
   const [state, setState] = useState({ loaded: false, loadError: null as Error | null, connected: false });
 
@@ -70,6 +70,7 @@ export function LiveStatusProvider({ children }: { children: ReactNode }) {
         case 'run-finished':
           void queryClient.invalidateQueries({ queryKey: ['customer', id] });
           void queryClient.invalidateQueries({ queryKey: ['leads', id] });
+          if (event.outcome === 'success' || event.outcome === 'unchanged') clearCustomer(id);
           void refresh(id).then((s) => notifyOutcome(s, event.outcome));
           return;
         default:
@@ -112,7 +113,7 @@ export function LiveStatusProvider({ children }: { children: ReactNode }) {
       live = false;
       subscription.close();
     };
-  }, [api, store, queryClient, push]);
+  }, [api, store, queryClient, push, clearCustomer]);
 
   // Memoised: a new notice re-renders this provider, which must not re-render every row.
   const value = useMemo(() => ({ store, ...state }), [store, state]);

@@ -28,6 +28,8 @@ interface Notices {
   unread: number;
   push(notice: Omit<Notice, 'id'>): void;
   dismiss(id: number): void;
+  /** A customer synced again: its failure and held-delete banners are over. */
+  clearCustomer(customerId: string): void;
   /** After "Mark all as read": the server's new count, and no live ones on top. */
   setRead(unread: number): void;
 }
@@ -62,6 +64,10 @@ export function NotificationsProvider({ children }: { children: ReactNode }) {
     setLive((c) => c + 1);
   }, []);
   const dismiss = useCallback((id: number) => setNotices((all) => all.filter((n) => n.id !== id)), []);
+  const clearCustomer = useCallback(
+    (customerId: string) => setNotices((all) => all.filter((n) => n.customerId !== customerId)),
+    [],
+  );
   const setRead = useCallback((unread: number) => {
     setReadCount(unread);
     setLive(0);
@@ -87,8 +93,8 @@ export function NotificationsProvider({ children }: { children: ReactNode }) {
 
   const unread = (readCount ?? list.data?.unread ?? 0) + live;
   const value = useMemo(
-    () => ({ notices, unread, push, dismiss, setRead }),
-    [notices, unread, push, dismiss, setRead],
+    () => ({ notices, unread, push, dismiss, clearCustomer, setRead }),
+    [notices, unread, push, dismiss, clearCustomer, setRead],
   );
   return <NoticeContext.Provider value={value}>{children}</NoticeContext.Provider>;
 }

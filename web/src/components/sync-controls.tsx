@@ -50,7 +50,7 @@ export const SyncControls = memo(function SyncControls({
             className="primary"
             disabled={busy}
             onClick={() => act(() => api.triggerSync(id))}
-            aria-label={`Sync ${name} now`}
+            aria-label={`Sync now: ${name}`}
           >
             Sync now
           </button>

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import type { Lead } from '../../client/index.js';
 import { useApi } from '../auth.js';
 import { historyLines } from '../history-words.js';
@@ -11,6 +11,13 @@ export function LeadPanel({ lead, onClose }: { lead: Lead; onClose: () => void }
     queryKey: ['lead-history', lead.id, lead.updatedAt],
     queryFn: () => api.getLeadHistory(lead.id, { limit: 100 }),
   });
+  const heading = useRef<HTMLHeadingElement>(null);
+  // Keyboard users land in the panel, and go back where they were when it closes.
+  useEffect(() => {
+    const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    heading.current?.focus();
+    return () => before?.focus();
+  }, [lead.id]);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
     window.addEventListener('keydown', onKey);
@@ -28,7 +35,9 @@ export function LeadPanel({ lead, onClose }: { lead: Lead; onClose: () => void }
   return (
     <aside className="side-panel" aria-label={`Lead ${who}`}>
       <div className="page-head">
-        <h2>{who}</h2>
+        <h2 ref={heading} tabIndex={-1}>
+          {who}
+        </h2>
         <span className="spacer" />
         <button type="button" onClick={onClose} aria-label="Close lead">
           Close

@@ -48,7 +48,11 @@ export function NotificationsPage() {
           {list.data.notifications.map((n) => {
             const words = notificationWords(n, nameOf(n.customerId));
             return (
-              <li key={n.id} className={`notification notice-${words.kind}${n.read ? '' : ' unread'}`}>
+              <li
+                key={n.id}
+                data-id={n.id}
+                className={`notification notice-${words.kind}${n.read ? '' : ' unread'}`}
+              >
                 {!n.read && <span className="tag">New</span>} <strong>{words.title}</strong> {words.text}{' '}
                 <span className="muted" title={dateTime(n.createdAt)}>
                   {relativeTime(n.createdAt)}

@@ -36,9 +36,7 @@ export function RunHistory({ runs }: { runs: SyncRun[] }) {
           {runs.map((run) => (
             <tr key={run.id} className={run.outcome === 'needs_review' ? 'row-review' : undefined}>
               <td title={dateTime(run.startedAt)}>
-                <a href={href.run(run.id)} aria-label={`Run of ${dateTime(run.startedAt)}`}>
-                  {relativeTime(run.startedAt)}
-                </a>
+                <a href={href.run(run.id)}>{relativeTime(run.startedAt)}</a>
               </td>
               <td>{run.trigger}</td>
               <td>
@@ -56,9 +54,7 @@ export function RunHistory({ runs }: { runs: SyncRun[] }) {
                 ) : run.error ? (
                   <>
                     <code>{run.error.code}</code> {run.error.message}{' '}
-                    <a href={href.run(run.id)} aria-label={`What to do about ${run.error.code}`}>
-                      What to do
-                    </a>
+                    <a href={href.run(run.id)}>What to do</a>
                   </>
                 ) : (
                   '—'

@@ -62,7 +62,7 @@ export function RunPage({ id }: { id: string }) {
         ))}
       </ol>
       <h2>Figures</h2>
-      <dl className="facts" aria-label="Figures">
+      <dl className="metrics" aria-label="Figures">
         {figures.map(([label, value]) => (
           <div key={label}>
             <dt>{label}</dt>
