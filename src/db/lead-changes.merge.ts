@@ -69,16 +69,24 @@ export async function recordUpsertChanges(trx: Kysely<Database>, range: ChangeRa
 /**
  * Records the soft deletes a chunk of staged keys is about to make (before the UPDATE, with its
  * conditions), at places after every upsert of the batch (`offset` = staged upserts).
+ *
+ * The staged chunk drives the join (`CROSS JOIN`, which SQLite never reorders): a temp table has
+ * no statistics, and SQLite otherwise walked every lead of the customer for each chunk, looking
+ * each up in the chunk (an approved delete of 16,090 of 17,916 leads: a 9.6 s run, 0.3 s now).
  */
-export async function recordDeleteChanges(
-  trx: Kysely<Database>,
-  range: Omit<ChangeRange, 'insertsOnly' | 'upsertTable'> & { offset: number },
-): Promise<number> {
-  const result = await sql`INSERT INTO lead_changes ("batchId", seq, "leadId", op, fields)
-    SELECT ${range.batchId}, ${range.offset} + d.seq, l.id, 'delete', NULL
-    FROM ${sql.raw(range.deleteTable)} d JOIN leads l
-      ON l."customerId" = ${range.customerId} AND l."externalKey" = d."externalKey"
-    WHERE d.seq > ${range.from} AND d.seq <= ${range.to}
-      AND l.origin = 'sheet' AND l."deletedAt" IS NULL`.execute(trx);
+export async function recordDeleteChanges(trx: Kysely<Database>, range: DeleteChangeRange): Promise<number> {
+  const result = await deleteChangesQuery(range).execute(trx);
   return Number(result.numAffectedRows ?? 0n);
+}
+
+export type DeleteChangeRange = Omit<ChangeRange, 'insertsOnly' | 'upsertTable'> & { offset: number };
+
+/** The statement of `recordDeleteChanges` (its query plan is tested). */
+export function deleteChangesQuery(range: DeleteChangeRange) {
+  return sql`INSERT INTO lead_changes ("batchId", seq, "leadId", op, fields)
+    SELECT ${range.batchId}, ${range.offset} + d.seq, l.id, 'delete', NULL
+    FROM ${sql.raw(range.deleteTable)} d CROSS JOIN leads l
+    WHERE l."customerId" = ${range.customerId} AND l."externalKey" = d."externalKey"
+      AND d.seq > ${range.from} AND d.seq <= ${range.to}
+      AND l.origin = 'sheet' AND l."deletedAt" IS NULL`;
 }
