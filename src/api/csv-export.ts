@@ -1,23 +1,11 @@
 import type { Lead } from '../db/leads.repository.js';
+import { PUBLIC_LEAD_FIELDS } from '../sheet/lead-fields.js';
 
-/** The export's columns: the Lead JSON fields, `data` as JSON text. */
+/** The export's columns: the Lead JSON fields (sheet/lead-fields.ts for the lead's own), `data` as JSON text. */
 export const EXPORT_COLUMNS = [
   'id',
   'externalKey',
-  'fullName',
-  'firstName',
-  'lastName',
-  'email',
-  'phone',
-  'company',
-  'jobTitle',
-  'source',
-  'owner',
-  'occurredAt',
-  'notes',
-  'status',
-  'score',
-  'convertedAt',
+  ...PUBLIC_LEAD_FIELDS,
   'sheetRow',
   'firstSeenAt',
   'updatedAt',

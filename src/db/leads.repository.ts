@@ -1,6 +1,7 @@
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import { LeadsyncError } from '../errors.js';
 import { newId } from '../ids.js';
+import { fieldRecord, SHEET_OWNED_FIELDS } from '../sheet/lead-fields.js';
 import type { LeadValues } from '../sheet/types.js';
 import type { Database } from './database.js';
 import { recordLeadChange, type FieldChange } from './change-batches.repository.js';
@@ -150,18 +151,7 @@ export async function createManualLead(
           externalKey: `manual:${id}`,
           rowHash: null,
           data: JSON.stringify(values.data ?? {}),
-          fullName: values.fullName ?? null,
-          firstName: values.firstName ?? null,
-          lastName: values.lastName ?? null,
-          email: values.email ?? null,
-          phone: values.phone ?? null,
-          phoneNormalized: values.phoneNormalized ?? null,
-          company: values.company ?? null,
-          jobTitle: values.jobTitle ?? null,
-          source: values.source ?? null,
-          owner: values.owner ?? null,
-          occurredAt: values.occurredAt ?? null,
-          notes: values.notes ?? null,
+          ...fieldRecord(SHEET_OWNED_FIELDS, (field) => values[field] ?? null),
           status: values.status ?? 'new',
           score: values.score ?? null,
           convertedAt: null,
