@@ -6,6 +6,7 @@ import type {
   SyncRun,
   SyncStatus,
 } from '../../web/client/index.js';
+import { newLeadFields } from '../helpers/lead-values.js';
 
 /**
  * An in-memory stand-in for the API, for happy-dom view tests (the real API is covered by
@@ -67,6 +68,7 @@ export function leadFixture(id: string, customerId: string, patch: Partial<Lead>
     id,
     customerId,
     externalKey: `email:${id}@example.com`,
+    ...newLeadFields(),
     fullName: null,
     firstName: null,
     lastName: null,
