@@ -1,5 +1,4 @@
 import { Type } from 'typebox';
-import { LeadsyncError } from '../errors.js';
 import type { App, AppContext } from './context.js';
 import { ErrorSchema, NonBlankText, withErrors } from './schemas.js';
 import { validateSheet } from './sheet-validation.js';
