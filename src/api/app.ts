@@ -186,10 +186,11 @@ async function registerDashboard(app: App): Promise<void> {
     index: 'index.html',
     cacheControl: false,
     // index.html names the hashed assets: it must be re-read; the assets never change.
-    setHeaders: (res, path) =>
+    setHeaders: (res, path) => {
       res.setHeader(
         'cache-control',
         path.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable',
-      ),
+      );
+    },
   });
 }

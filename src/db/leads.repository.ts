@@ -41,8 +41,8 @@ const SEARCHED = ['fullName', 'firstName', 'lastName', 'email', 'company', 'phon
 export interface LeadFilter {
   customerId: string;
   /** Case-insensitive substring of the name, email, company or phone, taken literally (`%`, `_`). */
-  q?: string;
-  includeDeleted?: boolean;
+  q?: string | undefined;
+  includeDeleted?: boolean | undefined;
 }
 
 /**
@@ -51,7 +51,7 @@ export interface LeadFilter {
  */
 export async function listLeads(
   db: Kysely<Database>,
-  page: LeadFilter & { limit: number; cursor?: string },
+  page: LeadFilter & { limit: number; cursor?: string | undefined },
 ): Promise<{ leads: Lead[]; nextCursor: string | null }> {
   let query = db
     .selectFrom('leads')

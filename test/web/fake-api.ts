@@ -125,8 +125,8 @@ export function fakeApi(): FakeApi {
       for (const s of streams) s.enqueue(bytes);
     },
     openStreams: () => streams.size,
-    fetch: (async (input: string | URL | Request, init: RequestInit = {}) => {
-      const url = new URL(String(input));
+    fetch: async (input: string | URL | Request, init: RequestInit = {}) => {
+      const url = new URL(input instanceof Request ? input.url : input);
       const method = init.method ?? 'GET';
       const auth = new Headers(init.headers).get('authorization');
       if (auth !== `Bearer ${TOKEN}`) return fail(401, 'UNAUTHORIZED', 'The bearer token is not valid');
@@ -216,7 +216,7 @@ export function fakeApi(): FakeApi {
             retries: 0,
           });
         case 'POST /api/customers/validate-sheet': {
-          const { sheetUrl } = JSON.parse(String(init.body)) as { sheetUrl: string };
+          const { sheetUrl } = JSON.parse(init.body as string) as { sheetUrl: string };
           const sheet = api.sheets.get(sheetUrl);
           if (!sheet) return fail(400, 'SHEET_URL_INVALID', 'Not a sheet link');
           return 'code' in sheet ? fail(422, sheet.code, sheet.message) : json(200, sheet);
@@ -253,7 +253,7 @@ export function fakeApi(): FakeApi {
         });
       }
       return fail(404, 'NOT_FOUND', `No route ${route}`);
-    }) as typeof fetch,
+    },
   };
   return api;
 }
