@@ -26,7 +26,7 @@ export interface ScenarioResult {
   writes: number[];
   expectedWrites: number;
   /** What the database says was written, checked against the expected Lead IDs. */
-  dbCheck: 'exact' | 'unavailable' | string;
+  dbCheck: 'exact' | 'unavailable' | (string & {});
   errors: string[];
 }
 

@@ -75,7 +75,7 @@ async function ready(child: ChildProcess, log: () => string, exited: Promise<num
     if (gone !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(
-        `leadsync serve ${gone !== null ? `exited ${gone}` : 'never became ready'}: ${log().slice(-800)}`,
+        `leadsync serve ${gone !== null ? `exited ${String(gone)}` : 'never became ready'}: ${log().slice(-800)}`,
       );
     }
     await new Promise((r) => setTimeout(r, 50));

@@ -188,11 +188,11 @@ export type ErrorCode = keyof typeof ERROR_CODES;
 
 export interface LeadsyncErrorOptions {
   cause?: unknown;
-  details?: Record<string, unknown>;
+  details?: Record<string, unknown> | undefined;
   /** Overrides the code's default. */
   retryable?: boolean;
   /** Seconds the source asked us to wait (Retry-After), when it said. */
-  retryAfterSeconds?: number;
+  retryAfterSeconds?: number | undefined;
 }
 
 export class LeadsyncError extends Error {

@@ -23,7 +23,7 @@ import { registerLeadRoutes } from './leads.routes.js';
 import { registerMetricsRoute } from './metrics.routes.js';
 import { registerNotificationRoutes } from './notifications.routes.js';
 import { openApiInfo } from './openapi.js';
-import { RateLimiter } from './rate-limit.js';
+import { registerRateLimits } from './rate-limit.js';
 import { registerBodyParsers, requestValidationOptions } from './request-validation.js';
 import { redactPushSecret, registerPushRoutes } from './push.routes.js';
 import { registerRunRoutes } from './runs.routes.js';
@@ -38,20 +38,6 @@ import { registerWebhookRoutes } from './webhooks.routes.js';
 export async function buildApp(deps: AppDeps): Promise<App> {
   const service = serviceConfigOf(deps.config);
   const clock = deps.clock ?? (() => new Date());
-  const ctx: AppContext = {
-    db: deps.db,
-    dialect: deps.dialect,
-    config: deps.config,
-    bus: deps.bus,
-    metrics: deps.metrics,
-    clock,
-    sourceFor: deps.sourceFor,
-    demoToken: deps.demoToken ?? null,
-    cache: new LeadCache(service.cacheTtlSeconds, deps.bus),
-    liveProgress: new LiveProgress(deps.bus),
-    triggerLimiter: new RateLimiter(service.rateLimits.triggerPerMinute, () => clock().getTime()),
-    validateLimiter: new RateLimiter(service.rateLimits.validatePerMinute, () => clock().getTime()),
-  };
   const app: App = Fastify({
     logger: deps.logger === true ? { serializers: { req: logRequest } } : (deps.logger ?? false),
     bodyLimit: service.bodyLimitBytes,
@@ -65,6 +51,22 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     },
     ...requestValidationOptions(),
   }).withTypeProvider<TypeBoxTypeProvider>();
+  const ctx: AppContext = {
+    db: deps.db,
+    dialect: deps.dialect,
+    config: deps.config,
+    bus: deps.bus,
+    metrics: deps.metrics,
+    clock,
+    sourceFor: deps.sourceFor,
+    demoToken: deps.demoToken ?? null,
+    cache: new LeadCache(service.cacheTtlSeconds, deps.bus),
+    liveProgress: new LiveProgress(deps.bus),
+    limits: await registerRateLimits(app, {
+      trigger: service.rateLimits.triggerPerMinute,
+      validate: service.rateLimits.validatePerMinute,
+    }),
+  };
 
   // First: it must see every route that follows, to collect it and to refuse an undeclared one.
   registerRouteAccess(app);

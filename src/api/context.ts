@@ -10,7 +10,7 @@ import type { EventBus } from '../events/event-bus.js';
 import type { ServiceMetrics } from '../worker/metrics.js';
 import type { SheetLink, SheetSource } from '../sources/types.js';
 import type { LeadCache } from './lead-cache.js';
-import type { RateLimiter } from './rate-limit.js';
+import type { RateLimits } from './rate-limit.js';
 
 /** Everything the routes use, passed in so tests can build an app on any database and clock. */
 export interface AppDeps {
@@ -35,8 +35,8 @@ export interface AppContext extends Required<Omit<AppDeps, 'logger' | 'sourceFor
   demoToken: string | null;
   cache: LeadCache;
   liveProgress: LiveProgress;
-  triggerLimiter: RateLimiter;
-  validateLimiter: RateLimiter;
+  /** Set by buildApp once the rate-limit plugin is registered. */
+  limits: RateLimits;
 }
 
 export type App = FastifyInstance<

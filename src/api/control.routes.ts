@@ -36,16 +36,7 @@ export function registerControlRoutes(app: App, ctx: AppContext): void {
     async (request, reply) => {
       const { customerId } = request.query;
       assertCustomerVisible(request.scope, customerId);
-      const limit = ctx.triggerLimiter.take(customerId);
-      if (!limit.allowed) {
-        throw new LeadsyncError(
-          'RATE_LIMITED',
-          `At most ${ctx.config.service?.rateLimits.triggerPerMinute} triggers per minute per customer`,
-          {
-            retryAfterSeconds: limit.retryAfterSeconds,
-          },
-        );
-      }
+      await ctx.limits.trigger(request);
       const now = ctx.clock();
       const state = await requestRun(ctx.db, customerId, 'manual', now);
       if (!state) throw notFound(customerId);

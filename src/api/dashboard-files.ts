@@ -36,6 +36,8 @@ export async function registerDashboard(app: App, dir = DASHBOARD_DIR): Promise<
     wildcard: true,
     index: false,
     cacheControl: false,
-    setHeaders: (res) => res.setHeader('cache-control', 'public, max-age=31536000, immutable'),
+    setHeaders: (res) => {
+      res.setHeader('cache-control', 'public, max-age=31536000, immutable');
+    },
   });
 }

@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { listLeads } from '../db/leads.repository.js';
 import { assertCustomerVisible } from './auth.js';
 import type { App, AppContext } from './context.js';
-import { EXPORT_COLUMNS, csvLine, leadCsvLine } from './csv-export.js';
+import { EXPORT_COLUMNS, csvLine, leadCsvLines } from './csv-export.js';
 import { assertCustomerExists } from './leads.routes.js';
 import { CustomerIdQuery } from './schemas.js';
 
@@ -36,7 +36,7 @@ export function registerLeadExportRoute(app: App, ctx: AppContext): void {
         let cursor: string | undefined;
         do {
           const page = await listLeads(ctx.db, { customerId, limit: EXPORT_PAGE, cursor, includeDeleted });
-          yield page.leads.map(leadCsvLine).join('');
+          yield leadCsvLines(page.leads);
           cursor = page.nextCursor ?? undefined;
         } while (cursor !== undefined);
       }

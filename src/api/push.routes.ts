@@ -155,12 +155,7 @@ export function registerPushRoutes(app: App, ctx: AppContext): void {
         throw new LeadsyncError('PUSH_URL_NOT_FOUND', 'No such push URL');
       }
       // After the secret: a stranger must not be able to spend the customer's trigger allowance.
-      const limit = ctx.triggerLimiter.take(customerId);
-      if (!limit.allowed) {
-        throw new LeadsyncError('RATE_LIMITED', 'Too many pushes and triggers for this customer', {
-          retryAfterSeconds: limit.retryAfterSeconds,
-        });
-      }
+      await ctx.limits.trigger(request);
       const outcome = await recordPush(
         ctx.db,
         { customerId, debounceSeconds: stored.debounceSeconds },

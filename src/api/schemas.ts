@@ -1,4 +1,11 @@
 import { Type, type Static, type TSchema, type TStringOptions } from 'typebox';
+import {
+  fieldRecord,
+  LEAD_FIELD_TABLE,
+  PUBLIC_LEAD_FIELDS,
+  type LeadFieldSpec,
+  type PublicLeadField,
+} from '../sheet/lead-fields.js';
 
 /**
  * The JSON shapes of the API (CONTRACT.md and issue 3 name every field). They validate requests,
@@ -99,24 +106,30 @@ export const RunSchema = Type.Object({
   ),
 });
 
+/** A lead field's schema, from its entry in sheet/lead-fields.ts. */
+type LeadFieldSchema<K extends PublicLeadField> = (typeof LEAD_FIELD_TABLE)[K] extends { default: string }
+  ? ReturnType<typeof Type.String>
+  : (typeof LEAD_FIELD_TABLE)[K]['type'] extends 'integer'
+    ? ReturnType<typeof Nullable<ReturnType<typeof Type.Integer>>>
+    : ReturnType<typeof Nullable<ReturnType<typeof Type.String>>>;
+
+function leadFieldSchema(spec: LeadFieldSpec): TSchema {
+  if (spec.default !== undefined) return Type.String();
+  if (spec.type === 'integer') return Nullable(Type.Integer());
+  return Nullable(spec.type === 'timestamp' ? Timestamp : Type.String());
+}
+
+const leadFieldSchemas = fieldRecord(PUBLIC_LEAD_FIELDS, (field) =>
+  leadFieldSchema(LEAD_FIELD_TABLE[field]),
+) as {
+  [K in PublicLeadField]: LeadFieldSchema<K>;
+};
+
 export const LeadSchema = Type.Object({
   id: Type.String(),
   customerId: Type.String(),
   externalKey: Type.String(),
-  fullName: Nullable(Type.String()),
-  firstName: Nullable(Type.String()),
-  lastName: Nullable(Type.String()),
-  email: Nullable(Type.String()),
-  phone: Nullable(Type.String()),
-  company: Nullable(Type.String()),
-  jobTitle: Nullable(Type.String()),
-  source: Nullable(Type.String()),
-  owner: Nullable(Type.String()),
-  occurredAt: Nullable(Type.String()),
-  notes: Nullable(Type.String()),
-  status: Type.String(),
-  score: Nullable(Type.Integer()),
-  convertedAt: Nullable(Timestamp),
+  ...leadFieldSchemas,
   data: Type.Record(Type.String(), Type.String()),
   sheetRow: Nullable(Type.Integer()),
   firstSeenAt: Timestamp,

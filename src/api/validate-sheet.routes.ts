@@ -1,5 +1,4 @@
 import { Type } from 'typebox';
-import { LeadsyncError } from '../errors.js';
 import type { App, AppContext } from './context.js';
 import { ErrorSchema, NonBlankText, withErrors } from './schemas.js';
 import { validateSheet } from './sheet-validation.js';
@@ -50,13 +49,7 @@ export function registerValidateSheetRoute(app: App, ctx: AppContext): void {
     },
     async (request) => {
       // Each validation is a download of up to the size limit: limited per token, not just per IP.
-      const who = request.scope.kind === 'admin' ? 'admin' : request.scope.customerId;
-      const limit = ctx.validateLimiter.take(who);
-      if (!limit.allowed) {
-        throw new LeadsyncError('RATE_LIMITED', 'Too many sheet validations; try again later', {
-          retryAfterSeconds: limit.retryAfterSeconds,
-        });
-      }
+      await ctx.limits.validate(request);
       const { sheetUrl, keyColumn, dateOrder } = request.body;
       return validateSheet(
         sheetUrl,

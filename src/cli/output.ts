@@ -48,7 +48,11 @@ export function formatTable<R extends object>(
   maxWidth = 40,
 ): string {
   const cell = (v: unknown) => {
-    const s = v === null || v === undefined ? '' : String(v).replace(/\s+/g, ' ');
+    const text =
+      typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'
+        ? String(v)
+        : JSON.stringify(v);
+    const s = v === null || v === undefined ? '' : text.replace(/\s+/g, ' ');
     return s.length > maxWidth ? `${s.slice(0, maxWidth - 1)}…` : s;
   };
   const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));

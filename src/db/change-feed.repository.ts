@@ -32,7 +32,7 @@ type BatchRef = Pick<ChangeBatch, 'id' | 'position' | 'runId' | 'at' | 'changes'
 /** Changes after `since`, of one customer or (customerId undefined) of all, at most `limit`. */
 export async function listLeadChanges(
   db: Kysely<Database>,
-  query: { customerId?: string; since: FeedPosition; limit: number },
+  query: { customerId?: string | undefined; since: FeedPosition; limit: number },
 ): Promise<FeedPage> {
   const want = query.limit + 1;
   const found: FeedChange[] = [];

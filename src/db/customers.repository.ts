@@ -123,7 +123,7 @@ export async function findCustomerByName(db: Kysely<Database>, name: string): Pr
 /** Customers in creation order (ids are time-ordered), `limit` after the id `after` (VALIDATION_FAILED if malformed). */
 export async function listCustomers(
   db: Kysely<Database>,
-  page: { limit: number; after?: string },
+  page: { limit: number; after?: string | undefined },
 ): Promise<Customer[]> {
   let query = db.selectFrom('customers').selectAll().orderBy('id').limit(page.limit);
   const after = decodeCursor(page.after);

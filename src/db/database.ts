@@ -7,6 +7,7 @@ import type {
 } from './notify.tables.js';
 import type { LeadSyncRunDaysTable } from './run-days.table.js';
 import type { ApiTokensTable, PushUrlsTable } from './service.tables.js';
+import type { LEAD_FIELD_TABLE, LeadFieldName, LeadFieldValue } from '../sheet/lead-fields.js';
 import type { DateOrder } from '../sheet/types.js';
 import type { SourceKind } from '../sources/types.js';
 
@@ -56,7 +57,15 @@ export interface CustomersTable {
   updatedAt: Timestamp;
 }
 
-export interface LeadsTable {
+/** A lead field's column, from its entry in sheet/lead-fields.ts. */
+type LeadFieldColumn<K extends LeadFieldName> = (typeof LEAD_FIELD_TABLE)[K] extends { default: string }
+  ? Generated<string>
+  : (typeof LEAD_FIELD_TABLE)[K]['type'] extends 'timestamp'
+    ? Timestamp | null
+    : LeadFieldValue<K>;
+
+/** The lead's fields (sheet/lead-fields.ts: sheet-owned and CRM-owned), then the sync's bookkeeping. */
+export type LeadsTable = { [K in LeadFieldName]: LeadFieldColumn<K> } & {
   id: string;
   customerId: string;
   /** `sheet` leads are owned by the sync; `manual` ones were made in the CRM and never touched by it. */
@@ -65,30 +74,11 @@ export interface LeadsTable {
   rowHash: string | null;
   /** Every original column of the row, header → value. */
   data: JsonText;
-  fullName: string | null;
-  firstName: string | null;
-  lastName: string | null;
-  email: string | null;
-  phone: string | null;
-  /** Digits with a leading + when the sheet gave one; for search and matching. */
-  phoneNormalized: string | null;
-  company: string | null;
-  jobTitle: string | null;
-  source: string | null;
-  owner: string | null;
-  /** `YYYY-MM-DD` for a date-only cell, ISO-8601 UTC when the cell had a time. */
-  occurredAt: string | null;
-  notes: string | null;
-  // CRM-owned: a sync never writes these.
-  /** Defaults to `new`. */
-  status: Generated<string>;
-  score: number | null;
-  convertedAt: Timestamp | null;
   sheetRow: number | null;
   firstSeenAt: Timestamp;
   updatedAt: Timestamp;
   deletedAt: Timestamp | null;
-}
+};
 
 export interface LeadSyncStatesTable {
   customerId: string;

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { LEAD_FIELDS } from '../sheet/lead-fields.js';
 import type { Database } from './database.js';
 import { changedFieldsSql, dialectOf, type FieldPair } from './dialect.js';
 
@@ -7,19 +8,7 @@ import { changedFieldsSql, dialectOf, type FieldPair } from './dialect.js';
  * the mapped, sheet-owned fields as the API shows them. `data` (every original column) counts
  * only when none of these changed, i.e. when only an unmapped column did.
  */
-export const TRACKED_FIELDS = [
-  'fullName',
-  'firstName',
-  'lastName',
-  'email',
-  'phone',
-  'company',
-  'jobTitle',
-  'source',
-  'owner',
-  'occurredAt',
-  'notes',
-] as const;
+export const TRACKED_FIELDS = LEAD_FIELDS;
 
 export interface ChangeRange {
   batchId: string;

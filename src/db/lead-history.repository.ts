@@ -17,7 +17,7 @@ export interface LeadHistoryEntry {
 export async function listLeadHistory(
   db: Kysely<Database>,
   leadId: string,
-  page: { limit: number; before?: FeedPosition },
+  page: { limit: number; before?: FeedPosition | undefined },
 ): Promise<LeadHistoryEntry[]> {
   // A lead is in a batch at most once, so the batch's position orders its history.
   let query = db

@@ -1,46 +1,23 @@
+import { SHEET_OWNED_FIELDS } from '../sheet/lead-fields.js';
 import type { SheetLead } from '../sheet/types.js';
 
-/** Columns a staged lead carries, in staging order (the merge adds customerId, origin and times). */
+/**
+ * Columns a staged lead carries, in staging order (the merge adds customerId, origin and times):
+ * the sheet-owned fields of sheet/lead-fields.ts between the key columns and the row number.
+ */
 export const STAGE_COLUMNS = [
   'id',
   'externalKey',
   'rowHash',
   'data',
-  'fullName',
-  'firstName',
-  'lastName',
-  'email',
-  'phone',
-  'phoneNormalized',
-  'company',
-  'jobTitle',
-  'source',
-  'owner',
-  'occurredAt',
-  'notes',
+  ...SHEET_OWNED_FIELDS,
   'sheetRow',
 ] as const;
 
 /** One lead's staged values, in STAGE_COLUMNS order; `data` is serialised here, once. */
 export function stageValues(lead: SheetLead, id: string): (string | number | null)[] {
-  const v = lead.values;
-  return [
-    id,
-    lead.key,
-    lead.hash,
-    JSON.stringify(lead.data),
-    v.fullName,
-    v.firstName,
-    v.lastName,
-    v.email,
-    v.phone,
-    v.phoneNormalized,
-    v.company,
-    v.jobTitle,
-    v.source,
-    v.owner,
-    v.occurredAt,
-    v.notes,
-    lead.sheetRow,
-  ];
+  const values: (string | number | null)[] = [id, lead.key, lead.hash, JSON.stringify(lead.data)];
+  for (const field of SHEET_OWNED_FIELDS) values.push(lead.values[field]);
+  values.push(lead.sheetRow);
+  return values;
 }

@@ -3,6 +3,7 @@ import type { Database } from './database.js';
 import type { ApplyOptions, MergeResult } from './lead-stage.js';
 import { recordDeleteChanges, recordUpsertChanges } from './lead-changes.merge.js';
 import { STAGE_COLUMNS } from './lead-stage.columns.js';
+import { fieldRecord, SHEET_OWNED_FIELDS } from '../sheet/lead-fields.js';
 
 export interface MergeInput {
   customerId: string;
@@ -55,20 +56,11 @@ export async function mergeStaged(
         oc
           .columns(['customerId', 'externalKey'])
           .doUpdateSet((eb) => ({
+            // The sheet-owned columns only (sheet/lead-fields.ts): status, score, convertedAt and
+            // firstSeenAt keep what the CRM, or the first sighting, set.
+            ...fieldRecord(SHEET_OWNED_FIELDS, (field) => eb.ref(`excluded.${field}`)),
             rowHash: eb.ref('excluded.rowHash'),
             data: eb.ref('excluded.data'),
-            fullName: eb.ref('excluded.fullName'),
-            firstName: eb.ref('excluded.firstName'),
-            lastName: eb.ref('excluded.lastName'),
-            email: eb.ref('excluded.email'),
-            phone: eb.ref('excluded.phone'),
-            phoneNormalized: eb.ref('excluded.phoneNormalized'),
-            company: eb.ref('excluded.company'),
-            jobTitle: eb.ref('excluded.jobTitle'),
-            source: eb.ref('excluded.source'),
-            owner: eb.ref('excluded.owner'),
-            occurredAt: eb.ref('excluded.occurredAt'),
-            notes: eb.ref('excluded.notes'),
             sheetRow: eb.ref('excluded.sheetRow'),
             updatedAt: eb.ref('excluded.updatedAt'),
             deletedAt: null,

@@ -1,32 +1,23 @@
+import { PUBLIC_LEAD_FIELDS, type LeadFieldValue, type PublicLeadField } from '../sheet/lead-fields.js';
 import type { LeadOrigin, LeadsTable } from './database.js';
 import { parseJson } from './repository-helpers.js';
 
-/** A lead as the API and CLI show it: the contract's Lead JSON (with origin and convertedAt). */
-export interface Lead {
+/**
+ * A lead as the API and CLI show it: the contract's Lead JSON (with origin and convertedAt), its
+ * fields those of sheet/lead-fields.ts but the sync's own (phoneNormalized).
+ */
+export type Lead = {
   id: string;
   customerId: string;
   origin: LeadOrigin;
   externalKey: string;
-  fullName: string | null;
-  firstName: string | null;
-  lastName: string | null;
-  email: string | null;
-  phone: string | null;
-  company: string | null;
-  jobTitle: string | null;
-  source: string | null;
-  owner: string | null;
-  occurredAt: string | null;
-  notes: string | null;
-  status: string;
-  score: number | null;
-  convertedAt: string | null;
+} & { [K in PublicLeadField]: LeadFieldValue<K> } & {
   data: Record<string, string>;
   sheetRow: number | null;
   firstSeenAt: string;
   updatedAt: string;
   deletedAt: string | null;
-}
+};
 
 /** The columns a Lead is read from: all but the sync's bookkeeping (rowHash, phoneNormalized). */
 export const LEAD_COLUMNS = [
@@ -34,20 +25,7 @@ export const LEAD_COLUMNS = [
   'customerId',
   'origin',
   'externalKey',
-  'fullName',
-  'firstName',
-  'lastName',
-  'email',
-  'phone',
-  'company',
-  'jobTitle',
-  'source',
-  'owner',
-  'occurredAt',
-  'notes',
-  'status',
-  'score',
-  'convertedAt',
+  ...PUBLIC_LEAD_FIELDS,
   'data',
   'sheetRow',
   'firstSeenAt',

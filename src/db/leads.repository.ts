@@ -1,6 +1,7 @@
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import { LeadsyncError } from '../errors.js';
 import { newId } from '../ids.js';
+import { fieldRecord, SHEET_OWNED_FIELDS } from '../sheet/lead-fields.js';
 import type { LeadValues } from '../sheet/types.js';
 import type { Database } from './database.js';
 import { recordLeadChange, type FieldChange } from './change-batches.repository.js';
@@ -40,8 +41,8 @@ const SEARCHED = ['fullName', 'firstName', 'lastName', 'email', 'company', 'phon
 export interface LeadFilter {
   customerId: string;
   /** Case-insensitive substring of the name, email, company or phone, taken literally (`%`, `_`). */
-  q?: string;
-  includeDeleted?: boolean;
+  q?: string | undefined;
+  includeDeleted?: boolean | undefined;
 }
 
 /**
@@ -50,7 +51,7 @@ export interface LeadFilter {
  */
 export async function listLeads(
   db: Kysely<Database>,
-  page: LeadFilter & { limit: number; cursor?: string },
+  page: LeadFilter & { limit: number; cursor?: string | undefined },
 ): Promise<{ leads: Lead[]; nextCursor: string | null }> {
   let query = db
     .selectFrom('leads')
@@ -150,18 +151,7 @@ export async function createManualLead(
           externalKey: `manual:${id}`,
           rowHash: null,
           data: JSON.stringify(values.data ?? {}),
-          fullName: values.fullName ?? null,
-          firstName: values.firstName ?? null,
-          lastName: values.lastName ?? null,
-          email: values.email ?? null,
-          phone: values.phone ?? null,
-          phoneNormalized: values.phoneNormalized ?? null,
-          company: values.company ?? null,
-          jobTitle: values.jobTitle ?? null,
-          source: values.source ?? null,
-          owner: values.owner ?? null,
-          occurredAt: values.occurredAt ?? null,
-          notes: values.notes ?? null,
+          ...fieldRecord(SHEET_OWNED_FIELDS, (field) => values[field] ?? null),
           status: values.status ?? 'new',
           score: values.score ?? null,
           convertedAt: null,

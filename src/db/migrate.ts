@@ -69,6 +69,7 @@ async function runMigrator<DB>(db: Kysely<DB>): Promise<{ applied: string[] }> {
     provider: { getMigrations: () => Promise.resolve({ ...MIGRATIONS }) },
   });
   const { error, results = [] } = await migrator.migrateToLatest();
-  if (error !== undefined) throw error;
+  if (error !== undefined)
+    throw error instanceof Error ? error : new Error('Migration failed', { cause: error });
   return { applied: results.filter((r) => r.status === 'Success').map((r) => r.migrationName) };
 }

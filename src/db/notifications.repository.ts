@@ -18,7 +18,7 @@ export const NOTIFICATION_TYPES = [
 
 export async function listNotifications(
   db: Kysely<Database>,
-  page: { limit: number; before?: string; customerId?: string },
+  page: { limit: number; before?: string | undefined; customerId?: string | undefined },
 ): Promise<OutboxEvent[]> {
   let query = db
     .selectFrom('outbox_events')

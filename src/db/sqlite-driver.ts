@@ -166,7 +166,7 @@ class SqliteSplitDriver implements Driver {
 
   async *stream(session: SqliteSession, query: CompiledQuery): AsyncIterableIterator<QueryResult<unknown>> {
     const stmt = (!session.release && this.readOnly(query.sql)) || this.writer.get(query.sql);
-    for (const row of stmt.iterate(query.parameters as unknown[])) yield { rows: [row] };
+    for (const row of stmt.iterate(query.parameters)) yield { rows: [row] };
   }
 
   /**

@@ -66,7 +66,7 @@ export async function findStatusRow(
  */
 export async function listStatusRows(
   db: Kysely<Database>,
-  page: { limit: number; after?: string; customerId?: string },
+  page: { limit: number; after?: string | undefined; customerId?: string | undefined },
 ): Promise<{ rows: StatusRow[]; total: number }> {
   let counted = db.selectFrom('lead_sync_states');
   if (page.customerId !== undefined) counted = counted.where('customerId', '=', page.customerId);

@@ -175,7 +175,7 @@ export async function findLatestFinishedRun(
  */
 export async function listRuns(
   db: Kysely<Database>,
-  page: { customerId?: string; limit: number; before?: string },
+  page: { customerId?: string | undefined; limit: number; before?: string | undefined },
 ): Promise<SyncRun[]> {
   let query = db
     .selectFrom('lead_sync_runs')

@@ -68,7 +68,8 @@ function describe(event: OutboxEvent): string {
 
 function errorOf(payload: Record<string, unknown>): { code: string; message: string } {
   const error = payload.error as { code?: unknown; message?: unknown } | undefined;
-  return { code: String(error?.code ?? 'INTERNAL'), message: String(error?.message ?? '') };
+  const text = (value: unknown, fallback: string) => (typeof value === 'string' ? value : fallback);
+  return { code: text(error?.code, 'INTERNAL'), message: text(error?.message, '') };
 }
 
 /** The error code in plain words (the message every code is documented with). */

@@ -1,9 +1,13 @@
 /**
- * A streaming RFC 4180 parser, written here rather than taken from a library: parsers such as
- * papaparse and csv-parse detect the line terminator once, from the first chunk, and then split
- * on that terminator only. A sheet whose rows mix CRLF and LF (rows pasted from another export)
- * then loses rows into neighbouring cells, which is how the system we replace hid leads. Here
- * CR, LF and CRLF each end a record, wherever they appear outside quotes.
+ * A streaming RFC 4180 parser, written here rather than taken from a library. papaparse detects
+ * the line terminator once, from the first chunk, and then splits on that terminator only: a
+ * sheet whose rows mix CRLF and LF (rows pasted from another export) loses rows into neighbouring
+ * cells, which is how the system we replace hid leads. csv-parse does accept several record
+ * delimiters (`record_delimiter: ['\r\n', '\n', '\r']`, and auto-detection), so it is not that
+ * it cannot; we keep this one because it also enforces Google's cell, column and row limits while
+ * streaming, never throws on the lenient cases below, and is proven by the split-point and
+ * round-trip tests in test/sheet/csv-parser.test.ts. Here CR, LF and CRLF each end a record,
+ * wherever they appear outside quotes.
  *
  * Lenient by design, it never throws: a stray quote inside an unquoted field is kept literally,
  * text between a closing quote and the next delimiter is appended to the field, an unterminated

@@ -127,20 +127,15 @@ function valueReader(mapping: SheetMapping, warnings?: CellWarnings): (cells: st
     if (phoneNormalized === null && phoneCell !== null) note('PHONE_UNREADABLE', 'phone', phoneCell);
     const occurredAt = dateCell === null ? null : parseDateCell(dateCell, dateOrder);
     if (occurredAt === null && dateCell !== null) note('DATE_UNREADABLE', 'occurredAt', dateCell);
-    return {
-      fullName: cellAt(cells, column.fullName) ?? joinName(firstName, lastName),
-      firstName,
-      lastName,
-      email,
-      phone: phoneCell,
-      phoneNormalized,
-      company: cellAt(cells, column.company),
-      jobTitle: cellAt(cells, column.jobTitle),
-      source: cellAt(cells, column.source),
-      owner: cellAt(cells, column.owner),
-      occurredAt,
-      notes: cellAt(cells, column.notes),
-    };
+    // Every mapped field is its cell as it is (a field added to lead-fields.ts needs nothing
+    // here), then the ones that are read and normalised.
+    const values = {} as LeadValues;
+    for (const field of LEAD_FIELDS) values[field] = cellAt(cells, column[field]);
+    values.fullName ??= joinName(firstName, lastName);
+    values.email = email;
+    values.phoneNormalized = phoneNormalized;
+    values.occurredAt = occurredAt;
+    return values;
   };
 }
 

@@ -40,7 +40,7 @@ export interface SheetReadHooks {
    * faster: leads that die young cost the garbage collector nothing, while holding 1000 of them
    * made it copy every lead (measured: 100k rows 0.9 s at 100, 1.6 s at 1000).
    */
-  batchSize?: number;
+  batchSize?: number | undefined;
 }
 
 export interface SheetReadStats {

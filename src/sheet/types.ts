@@ -1,21 +1,10 @@
+import type { LeadField, LeadFieldValue, SheetOwnedField } from './lead-fields.js';
+
 /** How a sheet's ambiguous dates (`03/04/2026`) are read: day first or month first. */
 export type DateOrder = 'DMY' | 'MDY';
 
 /** The lead fields leadsync maps from a sheet's columns (by header name, never by position). */
-export const LEAD_FIELDS = [
-  'fullName',
-  'firstName',
-  'lastName',
-  'email',
-  'phone',
-  'company',
-  'jobTitle',
-  'source',
-  'owner',
-  'occurredAt',
-  'notes',
-] as const;
-export type LeadField = (typeof LEAD_FIELDS)[number];
+export { LEAD_FIELDS, type LeadField } from './lead-fields.js';
 
 /** Per-customer choices that change how rows become leads. */
 export interface MappingOptions {
@@ -52,22 +41,8 @@ export interface SheetMapping {
   fingerprint: string;
 }
 
-/** Typed values of one lead, normalised. */
-export interface LeadValues {
-  fullName: string | null;
-  firstName: string | null;
-  lastName: string | null;
-  email: string | null;
-  phone: string | null;
-  phoneNormalized: string | null;
-  company: string | null;
-  jobTitle: string | null;
-  source: string | null;
-  owner: string | null;
-  /** `YYYY-MM-DD`, or ISO-8601 UTC when the cell had a time; null when empty or unreadable. */
-  occurredAt: string | null;
-  notes: string | null;
-}
+/** Typed values of one lead, normalised: every sheet-owned field of lead-fields.ts. */
+export type LeadValues = { [K in SheetOwnedField]: LeadFieldValue<K> };
 
 /** One lead as read from the sheet. */
 export interface SheetLead {

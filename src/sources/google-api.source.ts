@@ -164,7 +164,9 @@ export class GoogleApiSource implements SheetSource {
 
 function cellText(value: unknown): string {
   if (value === null || value === undefined) return '';
-  return typeof value === 'string' ? value : String(value);
+  // The API's cells are strings, numbers or booleans (FORMATTED_VALUE); anything else as JSON.
+  if (typeof value === 'string') return value;
+  return typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
 }
 
 async function* inBatches(rows: string[][]): AsyncGenerator<string[][]> {

@@ -15,7 +15,7 @@ export interface HttpGetOptions {
   timeoutMs: number;
   /** Slowest accepted body rate over each `timeoutMs` of waiting (SHEET_DOWNLOAD_TOO_SLOW); 0 or absent = off. */
   minBytesPerSecond?: number;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Name resolution for each request URL (the SSRF guard's); default dns.lookup. */
   lookupFor?: (url: URL) => LookupFunction | undefined;
   /** Redirects followed before giving up. Default 5. */

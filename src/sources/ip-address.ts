@@ -1,4 +1,4 @@
-import { isIPv4, isIPv6 } from 'node:net';
+import { BlockList, isIPv4, isIPv6 } from 'node:net';
 
 /**
  * IPv4 blocks that are not the public internet: this-network, private, CGNAT, loopback,
@@ -22,17 +22,26 @@ const V4_NON_PUBLIC: readonly (readonly [string, number])[] = [
   ['224.0.0.0', 4],
   ['240.0.0.0', 4],
 ];
-const V4_BLOCKS = V4_NON_PUBLIC.map(([base, bits]) => [v4ToNumber(base), bits] as const);
 
 /**
  * Special blocks inside 2000::/3 (the only global unicast space): IETF protocol assignments
  * (Teredo, ORCHID, …), documentation (2001:db8::/32 and 3fff::/20).
  */
-const V6_NON_PUBLIC: readonly (readonly [number[], number])[] = [
-  [[0x2001, 0], 23],
-  [[0x2001, 0x0db8], 32],
-  [[0x3fff, 0], 20],
+const V6_NON_PUBLIC: readonly (readonly [string, number])[] = [
+  ['2001::', 23],
+  ['2001:db8::', 32],
+  ['3fff::', 20],
 ];
+
+// node:net's BlockList does the prefix matching; it also judges an IPv4-mapped IPv6 address
+// (::ffff:a.b.c.d) by the IPv4 rules, so `::ffff:127.0.0.1` is loopback.
+const NON_PUBLIC = new BlockList();
+for (const [network, bits] of V4_NON_PUBLIC) NON_PUBLIC.addSubnet(network, bits, 'ipv4');
+for (const [network, bits] of V6_NON_PUBLIC) NON_PUBLIC.addSubnet(network, bits, 'ipv6');
+const V6_GLOBAL_UNICAST = new BlockList();
+V6_GLOBAL_UNICAST.addSubnet('2000::', 3, 'ipv6');
+const IPV4_MAPPED = new BlockList();
+IPV4_MAPPED.addSubnet('::ffff:0:0', 96, 'ipv6');
 
 /**
  * True when `ip` (v4 or v6, brackets and zone ids tolerated) is a public unicast address.
@@ -42,52 +51,31 @@ const V6_NON_PUBLIC: readonly (readonly [number[], number])[] = [
  */
 export function isPublicAddress(ip: string): boolean {
   const address = ip.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
-  if (isIPv4(address)) return isPublicV4(v4ToNumber(address));
-  if (isIPv6(address)) return isPublicV6(v6ToGroups(address));
-  return false;
-}
-
-function isPublicV4(n: number): boolean {
-  return !V4_BLOCKS.some(([base, bits]) => (n ^ base) >>> (32 - bits) === 0);
-}
-
-function isPublicV6(g: number[]): boolean {
-  const embedded = embeddedV4(g);
-  if (embedded !== null) return isPublicV4(embedded);
+  if (isIPv4(address)) return !NON_PUBLIC.check(address, 'ipv4');
+  if (!isIPv6(address)) return false;
+  if (IPV4_MAPPED.check(address, 'ipv6')) return !NON_PUBLIC.check(address, 'ipv6');
+  const embedded = embeddedV4(v6ToGroups(address));
+  if (embedded !== null) return !NON_PUBLIC.check(embedded, 'ipv4');
   // Outside 2000::/3: unspecified, loopback, IPv4-compatible, unique-local, link-local, multicast…
-  if (((g[0] ?? 0) & 0xe000) !== 0x2000) return false;
-  return !V6_NON_PUBLIC.some(([prefix, bits]) => inV6Prefix(g, prefix, bits));
+  return V6_GLOBAL_UNICAST.check(address, 'ipv6') && !NON_PUBLIC.check(address, 'ipv6');
 }
 
-function embeddedV4(g: number[]): number | null {
-  const word = (hi: number, lo: number) => (((g[hi] ?? 0) << 16) | (g[lo] ?? 0)) >>> 0;
-  const zeros = (from: number, to: number) => g.slice(from, to).every((x) => x === 0);
-  if (zeros(0, 5) && g[5] === 0xffff) return word(6, 7); // ::ffff:0:0/96, IPv4-mapped
-  if (g[0] === 0x64 && g[1] === 0xff9b && zeros(2, 6)) return word(6, 7); // 64:ff9b::/96, NAT64
-  if (g[0] === 0x2002) return word(1, 2); // 2002::/16, 6to4
+/** The IPv4 address a NAT64 (64:ff9b::/96) or 6to4 (2002::/16) address carries, dotted. */
+function embeddedV4(g: number[]): string | null {
+  const dotted = (hi: number, lo: number) =>
+    [(g[hi] ?? 0) >> 8, (g[hi] ?? 0) & 0xff, (g[lo] ?? 0) >> 8, (g[lo] ?? 0) & 0xff].join('.');
+  if (g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((x) => x === 0)) return dotted(6, 7);
+  if (g[0] === 0x2002) return dotted(1, 2);
   return null;
-}
-
-function inV6Prefix(g: number[], prefix: number[], bits: number): boolean {
-  for (let i = 0; i * 16 < bits; i++) {
-    const take = Math.min(16, bits - i * 16);
-    const mask = (0xffff << (16 - take)) & 0xffff;
-    if (((g[i] ?? 0) & mask) !== ((prefix[i] ?? 0) & mask)) return false;
-  }
-  return true;
-}
-
-function v4ToNumber(address: string): number {
-  return address.split('.').reduce((n, part) => ((n << 8) | Number(part)) >>> 0, 0);
 }
 
 /** Eight 16-bit groups; the input was validated by isIPv6. */
 function v6ToGroups(address: string): number[] {
   let text = address.toLowerCase();
-  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (dotted?.[1]) {
-    const n = v4ToNumber(dotted[1]);
-    text = `${text.slice(0, dotted.index)}${(n >>> 16).toString(16)}:${(n & 0xffff).toString(16)}`;
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
   }
   const [head = '', tail] = text.split('::');
   const left = head === '' ? [] : head.split(':');

@@ -80,7 +80,7 @@ export function checkUrlShape(input: string | URL, allowHosts: readonly string[]
  * checked and to a private one when fetched (DNS rebinding). Every answer must be public, not
  * just the first, because Node may try them all (autoSelectFamily).
  */
-export function createGuardedLookup(resolve: LookupFunction = dns.lookup as LookupFunction): LookupFunction {
+export function createGuardedLookup(resolve: LookupFunction = dns.lookup): LookupFunction {
   return (hostname, options, callback) => {
     resolve(hostname, options, (error, address, family) => {
       if (error) return callback(error, address, family);
@@ -116,7 +116,7 @@ export interface UrlGuardOptions {
 
 export function createUrlGuard(options: UrlGuardOptions): UrlGuard {
   const trusted = new Set((options.trustedOrigins ?? []).map((o) => new URL(o).origin));
-  const resolve = options.lookup ?? (dns.lookup as LookupFunction);
+  const resolve = options.lookup ?? dns.lookup;
   const guarded = createGuardedLookup(resolve);
   return {
     check(url) {

@@ -53,7 +53,7 @@ export interface DownloadTransfer {
 }
 
 export interface OpenOptions {
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /**
    * The previous answer's validators: sent as If-None-Match / If-Modified-Since, and a 304 opens
    * as `not_modified`. Only the HTTP CSV sources use them.
@@ -77,5 +77,5 @@ export interface SheetSource {
    * revisions mean an unchanged sheet. Absent for sources that have none; rejects on any failure
    * (the engine then downloads as usual).
    */
-  revision?(options?: { signal?: AbortSignal }): Promise<string>;
+  revision?(options?: { signal?: AbortSignal | undefined }): Promise<string>;
 }

@@ -40,7 +40,7 @@ export interface SpoolOptions {
   maxBytes: number;
   /** Bytes received so far, for download progress. */
   onBytes?: (bytes: number) => void;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 export async function spoolBody(body: DownloadedBody, options: SpoolOptions): Promise<SpooledBody> {

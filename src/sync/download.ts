@@ -12,7 +12,7 @@ export interface DownloadInput {
   progress: ProgressTracker;
   /** Used to estimate download progress when the server sends no Content-Length. */
   previousBytes: number | null;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Called before each retry (the run counts them, also when it fails in the end). */
   onRetry?: () => void;
   /** The last successful run's ETag / Last-Modified: asked for conditionally, a 304 is `not_modified`. */

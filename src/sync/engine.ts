@@ -66,8 +66,8 @@ export interface SyncRequest {
    * `approvedRunId` (set by the API), else the customer's latest finished run when it was held.
    */
   approvedRunId?: string;
-  signal?: AbortSignal;
-  onProgress?: ProgressListener;
+  signal?: AbortSignal | undefined;
+  onProgress?: ProgressListener | undefined;
 }
 
 /**

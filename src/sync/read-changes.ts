@@ -19,7 +19,7 @@ export interface ReadChangesInput {
   /** Where the leads to write go (a temporary table; nothing touches `leads` yet). */
   stage: LeadStage;
   progress: ProgressTracker;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 export interface ReadChangesResult {

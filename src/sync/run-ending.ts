@@ -46,7 +46,7 @@ export interface Ending {
   error: LeadsyncError | null;
   progress: SyncProgress;
   /** A held run's delete set: what its approval may delete (src/db/held-deletes.repository.ts). */
-  heldDeleteKeys?: readonly string[];
+  heldDeleteKeys?: readonly string[] | undefined;
   /** What a success remembers for the next run's change detection. */
   success?: {
     /** input-fingerprint.ts: the body's SHA-1 with the mapping options; stored as `lastBodyHash`. */

@@ -13,7 +13,7 @@ export interface WriteInput {
   customerId: string;
   stage: LeadStage;
   progress: ProgressTracker;
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** The run: its id is the change batch's (src/db/change-batches.repository.ts). */
   runId: string;
   /** The diff found only new leads: their changes are recorded without looking for old values. */

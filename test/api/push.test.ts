@@ -67,7 +67,7 @@ describeEachDialect('push URLs', (dialect) => {
   const pushUrlOf = async (id: string, body?: unknown, token?: string) => {
     const res = await h.call('POST', `/api/customers/${id}/push-url`, body, token);
     expect(res.statusCode).toBe(201);
-    return res.json() as { pushUrl: string; debounceSeconds: number };
+    return res.json<{ pushUrl: string; debounceSeconds: number }>();
   };
   /** The push URL's path, as a caller without any token calls it. */
   const push = (pushUrl: string, method: 'POST' | 'GET' = 'POST') =>

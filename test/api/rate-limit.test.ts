@@ -1,66 +1,58 @@
-import { describe, expect, it } from 'vitest';
-import { RateLimiter } from '../../src/api/rate-limit.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachDialect } from '../helpers/databases.js';
+import { leadsCsv, sheetId, startHarness, type Harness } from './harness.js';
 
-function clock(start = 1_700_000_000_000) {
-  let now = start;
-  return { now: () => now, advance: (ms: number) => void (now += ms) };
-}
-
-describe('RateLimiter (token bucket per key)', () => {
-  it('allows a burst of perMinute, then refuses with the seconds until a token is back', () => {
-    const c = clock();
-    const limiter = new RateLimiter(30, c.now);
-    for (let i = 0; i < 30; i++) expect(limiter.take('a')).toEqual({ allowed: true, retryAfterSeconds: 0 });
-    // One token every 2 s.
-    expect(limiter.take('a')).toEqual({ allowed: false, retryAfterSeconds: 2 });
-    c.advance(1_500);
-    expect(limiter.take('a')).toEqual({ allowed: false, retryAfterSeconds: 1 });
-    c.advance(500);
-    expect(limiter.take('a').allowed).toBe(true);
-    expect(limiter.take('a').allowed).toBe(false);
+// The trigger limit (CONTRACT: per customer, 429 with Retry-After) through the API itself:
+// @fastify/rate-limit counts, the routes decide the key and the error.
+describeEachDialect('API rate limits', (dialect) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness(dialect, {
+      LEADSYNC_TRIGGER_RATE_PER_MINUTE: '3',
+      LEADSYNC_VALIDATE_RATE_PER_MINUTE: '2',
+    });
+  });
+  afterAll(async () => {
+    await h?.close();
   });
 
-  it('refills continuously up to the burst size, not beyond', () => {
-    const c = clock();
-    const limiter = new RateLimiter(6, c.now);
-    for (let i = 0; i < 6; i++) limiter.take('a');
-    c.advance(60 * 60_000);
-    let allowed = 0;
-    while (limiter.take('a').allowed) allowed++;
-    expect(allowed).toBe(6);
+  const customer = async (name: string, n: number) => {
+    h.google.setSheet(sheetId(n), [{ gid: '0', title: 'Leads', csv: leadsCsv(1) }]);
+    const link = `https://docs.google.com/spreadsheets/d/${sheetId(n)}/edit#gid=0`;
+    return (await h.call('POST', '/api/customers', { name, sheetUrl: link })).json<{ id: string }>().id;
+  };
+  const trigger = (id: string) => h.call('POST', `/api/leads/sync/trigger?customerId=${id}`);
+
+  it('allows a customer its per-minute triggers, then answers 429 RATE_LIMITED with Retry-After', async () => {
+    const id = await customer('Limited', 900);
+    for (let i = 0; i < 3; i++) expect((await trigger(id)).statusCode).toBe(202);
+    const limited = await trigger(id);
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json()).toEqual({
+      error: { code: 'RATE_LIMITED', message: 'At most 3 triggers and pushes per minute per customer' },
+    });
+    const seconds = Number(limited.headers['retry-after']);
+    expect(Number.isInteger(seconds) && seconds >= 1 && seconds <= 60).toBe(true);
   });
 
-  it('keeps keys apart: one customer hitting the limit does not limit another', () => {
-    const c = clock();
-    const limiter = new RateLimiter(2, c.now);
-    limiter.take('a');
-    limiter.take('a');
-    expect(limiter.take('a').allowed).toBe(false);
-    expect(limiter.take('b').allowed).toBe(true);
+  it('keeps customers apart: one at its limit does not limit another', async () => {
+    const busy = await customer('Busy', 901);
+    const calm = await customer('Calm', 902);
+    for (let i = 0; i < 4; i++) await trigger(busy);
+    expect((await trigger(busy)).statusCode).toBe(429);
+    expect((await trigger(calm)).statusCode).toBe(202);
   });
 
-  it('rounds Retry-After up to whole seconds, at least 1', () => {
-    const c = clock();
-    const limiter = new RateLimiter(1, c.now);
-    limiter.take('a');
-    expect(limiter.take('a').retryAfterSeconds).toBe(60);
-    c.advance(59_001);
-    expect(limiter.take('a').retryAfterSeconds).toBe(1);
-    const fast = new RateLimiter(6000, c.now);
-    for (let i = 0; i < 6000; i++) fast.take('x');
-    expect(fast.take('x')).toEqual({ allowed: false, retryAfterSeconds: 1 });
-  });
-
-  it('drops full buckets when it holds too many keys, without forgetting a limited one', () => {
-    const c = clock();
-    const limiter = new RateLimiter(1, c.now, 3);
-    limiter.take('limited');
-    limiter.take('b');
-    limiter.take('c');
-    c.advance(60_000);
-    // b and c are full again and may be dropped; `limited` is full too after a minute.
-    limiter.take('d');
-    limiter.take('limited');
-    expect(limiter.take('limited').allowed).toBe(false);
+  it('limits sheet validations per token owner', async () => {
+    const validate = () =>
+      h.call('POST', '/api/customers/validate-sheet', {
+        sheetUrl: `https://docs.google.com/spreadsheets/d/${sheetId(903)}/edit#gid=0`,
+      });
+    h.google.setSheet(sheetId(903), [{ gid: '0', title: 'Leads', csv: leadsCsv(1) }]);
+    expect((await validate()).statusCode).toBe(200);
+    expect((await validate()).statusCode).toBe(200);
+    const limited = await validate();
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json().error.code).toBe('RATE_LIMITED');
   });
 });

@@ -160,7 +160,7 @@ describeEachDialect('every route, by its declared access, over real HTTP', (dial
 describe('route access declarations', () => {
   it('refuses an /api route that declares no access, at registration', async () => {
     const app = Fastify();
-    registerRouteAccess(app as never);
+    registerRouteAccess(app);
     expect(() => app.get('/api/undeclared', async () => 'x')).toThrow(/declares no config.access/);
     app.get('/api/declared', { config: { access: 'scoped' } }, async () => 'x');
     app.get('/elsewhere', async () => 'x');

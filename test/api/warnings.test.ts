@@ -99,7 +99,7 @@ describeEachDialect('run warnings through the API', (dialect) => {
     });
     expect(byCode.get('COLUMNS_UNMAPPED')).toMatchObject({ count: 1, samples: ['Shoe size'] });
 
-    const detail = (await h.call('GET', `/api/leads/sync/runs/${run.id}`)).json() as RunJson;
+    const detail = (await h.call('GET', `/api/leads/sync/runs/${run.id}`)).json<RunJson>();
     expect(detail.warnings).toEqual(run.warnings);
     const status = (await h.call('GET', `/api/leads/sync/status?customerId=${id}`)).json();
     expect(status).toMatchObject({ status: 'success', warnings: run.warnings });

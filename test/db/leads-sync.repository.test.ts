@@ -15,6 +15,7 @@ import {
 import type { SheetLead } from '../../src/sheet/types.js';
 import { describeEachDialect, useTestDatabase } from '../helpers/databases.js';
 import { loadLeadIndex } from '../../src/sync/lead-index.js';
+import { emptyValues } from '../helpers/lead-values.js';
 
 const NOW = '2026-03-16T09:00:00.000Z';
 const LATER = '2026-03-17T09:00:00.000Z';
@@ -26,20 +27,7 @@ function lead(key: string, hash: string, name: string): SheetLead {
     hash,
     sheetRow: 2,
     data: { Name: name },
-    values: {
-      fullName: name,
-      firstName: null,
-      lastName: null,
-      email: null,
-      phone: null,
-      phoneNormalized: null,
-      company: null,
-      jobTitle: null,
-      source: null,
-      owner: null,
-      occurredAt: null,
-      notes: null,
-    },
+    values: { ...emptyValues(), fullName: name },
   };
 }
 

@@ -11,6 +11,7 @@ import {
 } from '../../src/db/leads.repository.js';
 import { newId } from '../../src/ids.js';
 import { describeEachDialect, useTestDatabase } from '../helpers/databases.js';
+import { newLeadFields } from '../helpers/lead-values.js';
 
 const NOW = new Date('2026-11-29T16:56:54.123Z');
 const at = (ms: number) => new Date(NOW.getTime() + ms);
@@ -60,6 +61,7 @@ describeEachDialect('leads repository', (dialect) => {
       customerId,
       origin: 'manual',
       externalKey: `manual:${lead.id}`,
+      ...newLeadFields(),
       fullName: 'Zoë Ångström',
       firstName: null,
       lastName: null,

@@ -6,11 +6,13 @@ import { expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { dialectOf } from '../../src/db/dialect.js';
 import { MIGRATIONS, migrateToLatest } from '../../src/db/migrate.js';
+import { fieldRecord, LEAD_FIELD_TABLE, type LeadFieldName } from '../../src/sheet/lead-fields.js';
 import { createTestDatabase, describeEachDialect, useTestDatabase } from '../helpers/databases.js';
 
 const execFileAsync = promisify(execFile);
 
 type Nullability = 'null' | 'not null';
+const names = (table: typeof LEAD_FIELD_TABLE) => Object.keys(table) as LeadFieldName[];
 
 /**
  * Every column of database.ts, with whether it may be null. Typed against the table interfaces,
@@ -36,27 +38,16 @@ const EXPECTED: { [T in keyof Database]: Record<keyof Database[T], Nullability> 
     updatedAt: 'not null',
   },
   leads: {
+    // A lead field (src/sheet/lead-fields.ts) is null when empty, unless it has a default.
+    ...fieldRecord(names(LEAD_FIELD_TABLE), (f): Nullability =>
+      'default' in LEAD_FIELD_TABLE[f] ? 'not null' : 'null',
+    ),
     id: 'not null',
     customerId: 'not null',
     origin: 'not null',
     externalKey: 'not null',
     rowHash: 'null',
     data: 'not null',
-    fullName: 'null',
-    firstName: 'null',
-    lastName: 'null',
-    email: 'null',
-    phone: 'null',
-    phoneNormalized: 'null',
-    company: 'null',
-    jobTitle: 'null',
-    source: 'null',
-    owner: 'null',
-    occurredAt: 'null',
-    notes: 'null',
-    status: 'not null',
-    score: 'null',
-    convertedAt: 'null',
     sheetRow: 'null',
     firstSeenAt: 'not null',
     updatedAt: 'not null',

@@ -79,9 +79,9 @@ describeEachDialect('retention', (dialect) => {
     expect(res.statusCode).toBe(200);
     // The percentile is of the runs kept one by one, and `timestamp` is the answer's own time;
     // everything else must not move.
-    const { p95DurationMs, timestamp, summary, ...rest } = res.json() as Record<string, unknown> & {
-      summary: Record<string, unknown>;
-    };
+    const { p95DurationMs, timestamp, summary, ...rest } = res.json<
+      Record<string, unknown> & { summary: Record<string, unknown> }
+    >();
     void p95DurationMs;
     void timestamp;
     const { p95DurationMs: summaryP95, ...summaryRest } = summary;

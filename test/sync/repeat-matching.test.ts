@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SheetLead } from '../../src/sheet/types.js';
 import { indexEntry, takeChange, vanishedKeys, type LeadIndex } from '../../src/sync/diff.js';
 import { RepeatMatcher } from '../../src/sync/repeat-matching.js';
+import { emptyValues } from '../helpers/lead-values.js';
 
 /** A lead as the builder makes it: `key` is `identity` on its first row, `identity#n` after. */
 const lead = (identity: string, n: number, hash: string): SheetLead => ({
@@ -10,20 +11,7 @@ const lead = (identity: string, n: number, hash: string): SheetLead => ({
   hash,
   sheetRow: n + 1,
   data: {},
-  values: {
-    fullName: null,
-    firstName: null,
-    lastName: null,
-    email: null,
-    phone: null,
-    phoneNormalized: null,
-    company: null,
-    jobTitle: null,
-    source: null,
-    owner: null,
-    occurredAt: null,
-    notes: null,
-  },
+  values: emptyValues(),
 });
 
 /** Streams `leads` through the matcher the way readChanges does; returns key → change and what vanished. */

@@ -136,7 +136,7 @@ describe('dashboard: what a new user tripped over', () => {
     expect(screen.getByText(data.Phone).classList.contains('nowrap')).toBe(true);
 
     fireEvent.click(screen.getByRole('button', { name: 'Edit status and score of Ada Lovelace' }));
-    const status = screen.getByLabelText('Status of Ada Lovelace') as HTMLInputElement;
+    const status = screen.getByLabelText<HTMLInputElement>('Status of Ada Lovelace');
     const options = [...(document.getElementById(status.getAttribute('list') ?? '')?.children ?? [])];
     expect(options.map((o) => o.getAttribute('value'))).toEqual([
       'new',
@@ -168,7 +168,7 @@ describe('dashboard: what a new user tripped over', () => {
     const note = await screen.findByRole('note', { name: 'Demo' });
     expect(note.textContent).toContain(TOKEN);
     fireEvent.click(within(note).getByRole('button', { name: 'Use the demo token' }));
-    expect((screen.getByLabelText('API token') as HTMLInputElement).value).toBe(TOKEN);
+    expect(screen.getByLabelText<HTMLInputElement>('API token').value).toBe(TOKEN);
     fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
     await screen.findByRole('link', { name: 'Acme' });
   });

@@ -7,6 +7,7 @@ import type {
   SyncRun,
   SyncStatus,
 } from '../../web/client/index.js';
+import { newLeadFields } from '../helpers/lead-values.js';
 
 /**
  * An in-memory stand-in for the API, for happy-dom view tests (the real API is covered by
@@ -68,6 +69,7 @@ export function leadFixture(id: string, customerId: string, patch: Partial<Lead>
     id,
     customerId,
     externalKey: `email:${id}@example.com`,
+    ...newLeadFields(),
     fullName: null,
     firstName: null,
     lastName: null,
@@ -154,8 +156,8 @@ export function fakeApi(): FakeApi {
       for (const s of streams) s.enqueue(bytes);
     },
     openStreams: () => streams.size,
-    fetch: (async (input: string | URL | Request, init: RequestInit = {}) => {
-      const url = new URL(String(input));
+    fetch: async (input: string | URL | Request, init: RequestInit = {}) => {
+      const url = new URL(input instanceof Request ? input.url : input);
       const method = init.method ?? 'GET';
       if (`${method} ${url.pathname}` === 'GET /api/dashboard')
         return json(200, { demoToken: api.demoToken });
@@ -258,12 +260,14 @@ export function fakeApi(): FakeApi {
           });
         }
         case 'POST /api/notifications/read': {
-          api.readUpTo = (JSON.parse(String(init.body)) as { upTo: string }).upTo;
+          api.readUpTo = (
+            JSON.parse(typeof init.body === 'string' ? init.body : '{}') as { upTo: string }
+          ).upTo;
           const unread = api.notifications.filter((n) => n.id > (api.readUpTo ?? '')).length;
           return json(200, { unread });
         }
         case 'POST /api/customers/validate-sheet': {
-          const { sheetUrl } = JSON.parse(String(init.body)) as { sheetUrl: string };
+          const { sheetUrl } = JSON.parse(init.body as string) as { sheetUrl: string };
           const sheet = api.sheets.get(sheetUrl);
           if (!sheet) return fail(400, 'SHEET_URL_INVALID', 'Not a sheet link');
           return 'code' in sheet ? fail(422, sheet.code, sheet.message) : json(200, sheet);
@@ -305,7 +309,7 @@ export function fakeApi(): FakeApi {
         });
       }
       return fail(404, 'NOT_FOUND', `No route ${route}`);
-    }) as typeof fetch,
+    },
   };
   return api;
 }

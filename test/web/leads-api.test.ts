@@ -97,7 +97,8 @@ describe('leadsApi client', () => {
       baseUrl,
       token: ADMIN_TOKEN,
       fetch: (input, init) => {
-        if (String(input).includes('/api/leads?')) leadRequests.push(String(input));
+        const url = input instanceof Request ? input.url : input.toString();
+        if (url.includes('/api/leads?')) leadRequests.push(url);
         return fetch(input, init);
       },
     });

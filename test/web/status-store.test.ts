@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseBlock } from '../../web/client/sse-stream.js';
+import { readEventStream, type SseMessage } from '../../web/client/sse-stream.js';
 import { StatusStore } from '../../web/src/status-store.js';
 import { statusFixture } from './fake-api.js';
 
@@ -32,11 +32,36 @@ describe('status store (what keeps 1,000 rows cheap)', () => {
   });
 });
 
-describe('Server-Sent Events parsing', () => {
-  it('reads the event name and joins data lines; comments and empty blocks are no event', () => {
-    expect(parseBlock('event: progress\ndata: {"a":1}')).toEqual({ event: 'progress', data: '{"a":1}' });
-    expect(parseBlock('data: one\ndata: two')).toEqual({ event: 'message', data: 'one\ntwo' });
-    expect(parseBlock(': keep-alive')).toBeNull();
-    expect(parseBlock('event: status')).toBeNull();
+describe('Server-Sent Events reading', () => {
+  /** A fetch that answers with `chunks` as a text/event-stream body. */
+  const streaming = (chunks: string[]): typeof fetch => {
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const chunk of chunks) controller.enqueue(new TextEncoder().encode(chunk));
+        controller.close();
+      },
+    });
+    return () => Promise.resolve(new Response(body, { headers: { 'content-type': 'text/event-stream' } }));
+  };
+
+  it('reads the event name and joins data lines; comments and data-less blocks are no event', async () => {
+    const messages: SseMessage[] = [];
+    const chunks = [
+      'event: progress\ndata: {"a"',
+      ':1}\n\n',
+      ': keep-alive\n\n',
+      'data: one\r\ndata: two\r\n\r\n',
+    ];
+    await readEventStream(
+      streaming([...chunks, 'event: status\n\n']),
+      'http://leadsync.test/events',
+      {},
+      new AbortController().signal,
+      (m) => messages.push(m),
+    );
+    expect(messages).toEqual([
+      { event: 'progress', data: '{"a":1}' },
+      { event: 'message', data: 'one\ntwo' },
+    ]);
   });
 });

@@ -74,7 +74,9 @@ describe('PacedLimiter (Google quota shared by all syncs of a process)', () => {
       1,
       () => 0,
       (_ms, signal) =>
-        new Promise((_resolve, reject) => signal?.addEventListener('abort', () => reject(signal.reason))),
+        new Promise((_resolve, reject) =>
+          signal?.addEventListener('abort', () => reject(signal.reason as Error)),
+        ),
     );
     await limiter.acquire();
     const controller = new AbortController();

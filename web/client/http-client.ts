@@ -8,7 +8,7 @@ export interface HttpOptions {
   /** Bearer token: the admin token or a customer-scoped one. */
   token: string;
   /** Default the global fetch. */
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
 }
 
 /** The JSON transport of leadsApi: auth header, query strings, error bodies → LeadsApiError. */

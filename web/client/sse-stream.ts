@@ -1,3 +1,4 @@
+import { createParser } from 'eventsource-parser';
 import { errorFromResponse, LeadsApiError } from './leads-api-error.js';
 
 export interface SseMessage {
@@ -22,33 +23,15 @@ export async function readEventStream(
   if (!response.ok) throw await errorFromResponse(response);
   if (!response.body) throw new LeadsApiError('NETWORK_ERROR', 0, 'The events stream has no body');
   onOpen?.();
+  // eventsource-parser implements the WHATWG parsing rules (CR, LF and CRLF lines, `data` lines
+  // joined, comments and data-less blocks dropped); our events all have a name.
+  const parser = createParser({
+    onEvent: (message) => onMessage({ event: message.event ?? 'message', data: message.data }),
+  });
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = '';
   for (;;) {
     const { value, done } = await reader.read();
     if (done) return;
-    buffer += value.replace(/\r\n?/g, '\n');
-    let end: number;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const message = parseBlock(block);
-      if (message) onMessage(message);
-    }
+    parser.feed(value);
   }
-}
-
-/** One event block; comments (`: keep-alive`) and blocks without data give null. */
-export function parseBlock(block: string): SseMessage | null {
-  let event = 'message';
-  const data: string[] = [];
-  for (const line of block.split('\n')) {
-    if (line === '' || line.startsWith(':')) continue;
-    const colon = line.indexOf(':');
-    const field = colon < 0 ? line : line.slice(0, colon);
-    const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-    if (field === 'event') event = value;
-    else if (field === 'data') data.push(value);
-  }
-  return data.length === 0 ? null : { event, data: data.join('\n') };
 }

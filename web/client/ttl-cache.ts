@@ -11,7 +11,8 @@ export class TtlCache<T> {
   /** The cached value for (customerId, key), or `load()`'s, which is then kept for the TTL. */
   get(customerId: string, key: string, load: () => Promise<T>): Promise<T> {
     if (this.ttlMs <= 0) return load();
-    const forCustomer = this.entries.get(customerId) ?? new Map();
+    const forCustomer =
+      this.entries.get(customerId) ?? new Map<string, { value: Promise<T>; expires: number }>();
     this.entries.set(customerId, forCustomer);
     const hit = forCustomer.get(key);
     if (hit && hit.expires > this.now()) return hit.value;

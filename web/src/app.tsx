@@ -15,9 +15,9 @@ import { href, useRoute, type Route } from './router.js';
 /** The dashboard: sign-in gate, then the live pages under one header. */
 export interface AppProps {
   /** The service's origin; default the page's own. */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   /** For tests; default the global fetch. */
-  fetch?: typeof globalThis.fetch;
+  fetch?: typeof globalThis.fetch | undefined;
 }
 
 export function App({ baseUrl = '', fetch }: AppProps) {

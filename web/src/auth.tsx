@@ -27,9 +27,9 @@ export function AuthProvider({
   fetch,
 }: {
   children: ReactNode;
-  baseUrl?: string;
+  baseUrl?: string | undefined;
   /** For tests; default the global fetch. */
-  fetch?: typeof globalThis.fetch;
+  fetch?: typeof globalThis.fetch | undefined;
 }) {
   const [token, setToken] = useState<string | null>(readToken);
   const value = useMemo<Auth>(

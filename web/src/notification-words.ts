@@ -34,7 +34,7 @@ export function notificationWords(
         title: `Paused: ${who}.`,
         text:
           p.reason === 'automatic'
-            ? `Paused after repeated failures. ${String(p.message ?? '')}`
+            ? `Paused after repeated failures. ${typeof p.message === 'string' ? p.message : ''}`
             : 'Paused by a person.',
       };
     case 'customer.resumed':

@@ -10,7 +10,7 @@ import { assertApprovable } from '../../sync/approval.js';
 /** `leadsync approve <runId>`: re-runs a held sync with deletions allowed, under the customer's lease. */
 export async function approveCommand(
   runId: string,
-  options: WaitChoice & { json?: boolean },
+  options: WaitChoice & { json?: boolean | undefined },
   io: Io,
 ): Promise<number> {
   return withContext(async ({ config, handle }) => {

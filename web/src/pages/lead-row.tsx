@@ -1,9 +1,14 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { memo, useState } from 'react';
 import type { Lead } from '../../client/index.js';
+import type { DashboardField, LeadFieldLabel } from '../../../src/sheet/lead-fields.js';
 import { useApi } from '../auth.js';
 
-/** The mapped fields, shown first and in this order. */
+/**
+ * The mapped fields, shown first and in this order: the `dashboard` fields of
+ * src/sheet/lead-fields.ts, labelled as there (checked by type here and by
+ * test/unit/lead-fields.test.ts; the bundle takes no server code, so they are listed).
+ */
 export const MAPPED_COLUMNS = [
   'fullName',
   'email',
@@ -13,8 +18,8 @@ export const MAPPED_COLUMNS = [
   'source',
   'owner',
   'occurredAt',
-] as const;
-export const MAPPED_LABELS: Record<(typeof MAPPED_COLUMNS)[number], string> = {
+] as const satisfies readonly DashboardField[];
+export const MAPPED_LABELS: { [K in DashboardField]: LeadFieldLabel<K> } = {
   fullName: 'Name',
   email: 'Email',
   phone: 'Phone',

@@ -26,7 +26,9 @@ export function LeadsPage({ id }: { id: string }) {
   const opts = { limit: PAGE_SIZE, includeDeleted, ...(q && { q }), ...(cursor && { cursor }) };
   const leads = useQuery({
     queryKey: ['leads', id, opts],
-    queryFn: () => api.fetchLeadsFromApiCached(id, opts),
+    // Fresh for 5 minutes unless a sync or an edit invalidates ['leads', id] (live-status.tsx).
+    queryFn: () => api.fetchLeadsFromApi(id, opts),
+    staleTime: 5 * 60_000,
     placeholderData: keepPreviousData,
   });
   const restart = () => setCursors([]);

@@ -20,7 +20,13 @@ export function identityWords(check: Pick<SheetCheck, 'identity' | 'mappedFields
 }
 
 /** What "Check sheet" found: the header row, how columns map to lead fields, the size and a sample. */
-export function SheetCheckResult({ check, keyColumn }: { check: SheetCheck; keyColumn?: string }) {
+export function SheetCheckResult({
+  check,
+  keyColumn,
+}: {
+  check: SheetCheck;
+  keyColumn?: string | undefined;
+}) {
   const columns = check.headers;
   return (
     <div className="card check" role="status" aria-label="Sheet check result">

@@ -4,7 +4,13 @@ import { useAuth } from '../auth.js';
 import { errorWords } from '../format.js';
 
 /** Asks for a bearer token and checks it against the API before keeping it. */
-export function SignInPage({ baseUrl = '', fetch }: { baseUrl?: string; fetch?: typeof globalThis.fetch }) {
+export function SignInPage({
+  baseUrl = '',
+  fetch,
+}: {
+  baseUrl?: string | undefined;
+  fetch?: typeof globalThis.fetch | undefined;
+}) {
   const { signIn } = useAuth();
   const [token, setToken] = useState('');
   const [error, setError] = useState<string | null>(null);
