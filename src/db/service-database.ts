@@ -31,6 +31,8 @@ export interface ServiceDatabase extends Omit<Database, 'lead_sync_states'> {
     claimedTrigger: RunTrigger | null;
     /** A pushed run is due at this time (migration 0010); null: no push waiting. */
     pushRunAt: ColumnType<string, string, string> | null;
+    /** When the run in `pendingTrigger` was asked for (migration 0011): its place in the queue. */
+    askedAt: ColumnType<string, string, string> | null;
   };
   api_tokens: ApiTokensTable;
   push_urls: PushUrlsTable;

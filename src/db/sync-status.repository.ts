@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, RunTrigger, SyncStateRow } from './database.js';
 import { decodeCursor } from './page-cursor.js';
+import { serviceDb } from './service-database.js';
 import { getSyncState, updateSyncState, type SyncState } from './sync-states.repository.js';
 
 /**
@@ -21,13 +22,15 @@ export async function requestRun(
   /** For an approval: the held run approved, whose delete set the approval run may apply. */
   approvedRunId?: string,
 ): Promise<SyncState | undefined> {
-  let query = db
+  let query = serviceDb(db)
     .updateTable('lead_sync_states')
-    .set({
+    .set((eb) => ({
       pendingTrigger: trigger,
+      // Its place in the claim's queue: an approval replacing a queued run keeps that run's place.
+      askedAt: eb.fn.coalesce('askedAt', eb.val(now.toISOString())),
       updatedAt: now.toISOString(),
       ...(approvedRunId !== undefined && { approvedRunId }),
-    })
+    }))
     .where('customerId', '=', customerId)
     .where('isPaused', '=', 0);
   if (trigger !== 'approval') query = query.where('pendingTrigger', 'is', null);
