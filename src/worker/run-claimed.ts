@@ -52,6 +52,7 @@ export async function runClaimed(
         clock,
         workerId: ctx.workerId,
         lease: { owner: ctx.workerId, ms: ctx.leaseMs },
+        ...(ctx.sleep ? { sleep: ctx.sleep } : {}),
         sourceFor: (c) =>
           rateLimitedSource(
             (ctx.sourceFor ?? ((x: Customer) => sourceForCustomer(x, ctx.config)))(c),
