@@ -2,9 +2,9 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { claimDueCustomers, type Claim } from '../db/scheduler.repository.js';
 import { LeadsyncError } from '../errors.js';
-import { createGoogleLimiters } from './google-rate-limit.js';
 import { HistoryRetention } from './history-retention.js';
 import { runClaimed, type StopReason } from './run-claimed.js';
+import { googleLimitersFor } from './shared-rate-limit.js';
 import { SyncSlots } from './sync-slots.js';
 import type { WorkerContext } from './worker-context.js';
 import { sleep as realSleep } from '../sync/sleep.js';
@@ -61,7 +61,8 @@ export class Worker {
       workerId: options.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
       limiters:
         options.limiters ??
-        createGoogleLimiters(
+        googleLimitersFor(
+          options.db,
           service?.rateLimits.googleProjectPerMinute ?? 300,
           service?.rateLimits.googleUserPerMinute ?? 60,
         ),
