@@ -14,6 +14,11 @@ export interface Claim {
   customerId: string;
   /** What the run serves: the pending trigger, or `schedule`. */
   trigger: RunTrigger;
+  /**
+   * Taken over from a lease that ran out (a worker died or stalled): the only claims that can
+   * find a run left without an outcome (reapUnfinishedRuns). A released customer has no owner.
+   */
+  orphaned: boolean;
 }
 
 /**
@@ -40,7 +45,11 @@ export async function claimDueCustomers(
 ): Promise<Claim[]> {
   if (options.limit <= 0) return [];
   const rows = await claimStatement(db, owner, options).execute();
-  return rows.map((r) => ({ customerId: r.customerId, trigger: r.claimedTrigger ?? 'schedule' }));
+  return rows.map((r) => ({
+    customerId: r.customerId,
+    trigger: r.claimedTrigger ?? 'schedule',
+    orphaned: Number(r.orphaned) === 1,
+  }));
 }
 
 /** The claim's SQL, for the test that reads its plan (EXPLAIN) and the due-query bench. */
@@ -80,6 +89,7 @@ function claimStatement(
               .else(eb.ref('pushRunAt'))
               .end()
               .as('dueAt'),
+            orphanFlag(eb),
           ])
           .where(unpaused)
           .where(waiting)
@@ -98,7 +108,7 @@ function claimStatement(
       .with('scheduled', (qb) => {
         const query = qb
           .selectFrom('lead_sync_states')
-          .select(['customerId', 'nextRunAt as dueAt'])
+          .select((eb) => ['customerId', 'nextRunAt as dueAt', orphanFlag(eb)])
           .where(unpaused)
           .where('nextRunAt', '<=', at)
           .where(leaseFree(at))
@@ -111,11 +121,11 @@ function claimStatement(
           .selectFrom((sub) =>
             sub
               .selectFrom('asked')
-              .select(['customerId', 'dueAt'])
-              .unionAll(sub.selectFrom('scheduled').select(['customerId', 'dueAt']))
+              .select(['customerId', 'dueAt', 'orphaned'])
+              .unionAll(sub.selectFrom('scheduled').select(['customerId', 'dueAt', 'orphaned']))
               .as('candidates'),
           )
-          .select('customerId')
+          .select((eb) => ['customerId', eb.fn.max('orphaned').as('orphaned')])
           .groupBy('customerId')
           .orderBy((eb) => eb.fn.min('dueAt'))
           .orderBy('customerId')
@@ -150,8 +160,21 @@ function claimStatement(
       // Checked again on the row itself: on PostgreSQL a row we waited for may have changed.
       .where('isPaused', '=', 0)
       .where(leaseFree(at))
-      .returning(['customerId', 'claimedTrigger'])
+      .returning((eb) => [
+        'customerId',
+        'claimedTrigger',
+        eb
+          .selectFrom('picked')
+          .select('picked.orphaned')
+          .whereRef('picked.customerId', '=', 'lead_sync_states.customerId')
+          .as('orphaned'),
+      ])
   );
+}
+
+/** 1 when the row still names an owner: its lease ran out without being given back. */
+function orphanFlag(eb: ExpressionBuilder<ServiceDatabase, 'lead_sync_states'>) {
+  return eb.case().when('leaseOwner', 'is not', null).then(1).else(0).end().as('orphaned');
 }
 
 /** Nobody holds a live lease on the row. */

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { claimDueCustomers, endClaim } from '../../src/db/scheduler.repository.js';
 import { requestRun } from '../../src/db/sync-status.repository.js';
+import { updateSyncState } from '../../src/db/sync-states.repository.js';
 import { seedCustomers } from '../../bench/fleet-seed.js';
 import { describeEachDialect, useTestDatabase } from '../helpers/databases.js';
 
@@ -55,5 +56,22 @@ describeEachDialect('the claim’s order', (dialect) => {
     await requestRun(t.db, asked!, 'manual', at(15));
     expect(await claimOne(25)).toBe(asked);
     expect(await claimOne(25)).toBe(late);
+  });
+
+  it('marks a claim taken over from a lease that ran out, and only that one, as orphaned', async () => {
+    const [released, dead] = await seed([1, 2]);
+    expect(await claimOne(10)).toBe(released);
+    await finish(released!, 11);
+    expect(await claimOne(12)).toBe(dead);
+    // The worker holding `dead` dies: its lease (60 s) runs out without a release.
+    await updateSyncState(t.db, released!, { nextRunAt: at(20) }, at(20));
+    await updateSyncState(t.db, dead!, { nextRunAt: at(20) }, at(20));
+    const claims = await claimDueCustomers(t.db, 'w2', { leaseMs: 60_000, limit: 10, now: at(80) });
+    expect(claims.map((c) => [c.customerId, c.orphaned]).sort()).toEqual(
+      [
+        [released, false],
+        [dead, true],
+      ].sort(),
+    );
   });
 });
