@@ -12,6 +12,7 @@ export interface FleetSettings {
   concurrency: number;
   intervalMinutes: number;
   zeroSeconds: number;
+  backlogSeconds: number;
   dueCustomers: number;
 }
 
@@ -19,6 +20,7 @@ export interface FleetResults {
   settings: FleetSettings;
   warmupSeconds: number;
   phases: PhaseFigures[];
+  backlog: PhaseFigures | null;
   zero: PhaseFigures | null;
   due: DueQueryFigures[];
 }
@@ -29,7 +31,7 @@ const met = (ok: boolean) => (ok ? 'met' : '**missed**');
 function goals(r: FleetResults): string[] {
   const s = r.settings;
   const two = r.phases.find((p) => p.workers === 2);
-  const four = r.phases.find((p) => p.workers === 4);
+  const four = r.backlog;
   const pg = r.due.find((d) => d.dialect === 'postgres');
   const rows = ['| measure | goal | measured | met? |', '| --- | --- | --- | --- |'];
   if (two)
@@ -43,7 +45,8 @@ function goals(r: FleetResults): string[] {
   if (four) {
     const busiest = four.googleBusiestMinute;
     rows.push(
-      `| 4 workers, shared quota Q = ${s.quotaPerMinute}/min | never above Q in any 60 s window | busiest 60 s: ${Number.isFinite(busiest) ? busiest : 'n/a (phase < 60 s)'}; ${four.rejected429} × 429 | ${met(Number.isFinite(busiest) && busiest <= s.quotaPerMinute && four.rejected429 === 0)} |`,
+      `| ${four.workers} workers, shared quota Q = ${s.quotaPerMinute}/min | never above Q in any 60 s window | busiest 60 s: ${Number.isFinite(busiest) ? busiest : 'n/a (phase < 60 s)'}; ${four.rejected429} × 429 | ${met(Number.isFinite(busiest) && busiest <= s.quotaPerMinute && four.rejected429 === 0)} |`,
+      `| ${four.workers} workers, backlogged | ≥ 0.9 Q | ${f((busiest / s.quotaPerMinute) * 100, 0)} % of Q in the busiest 60 s; mean ${f(four.googlePerMinute, 0)}/min over the phase (its first minute fills) | ${met(busiest >= 0.9 * s.quotaPerMinute)} |`,
     );
   }
   if (pg)
@@ -99,7 +102,7 @@ export async function writeFleetReport(file: string, r: FleetResults): Promise<v
     '',
     '## Phases',
     '',
-    ...phaseTable([...r.phases, ...(r.zero ? [r.zero] : [])]),
+    ...phaseTable([...r.phases, ...(r.backlog ? [r.backlog] : []), ...(r.zero ? [r.zero] : [])]),
     '',
     "Lag: a run's start minus when it was due (its spread start time, then its previous run's end plus the interval); customers still waiting at the end count with the lag they have then. " +
       'CPU: user + system seconds of the worker processes over the phase, per finished sync (claims, the notification dispatcher and idle polls included). ' +

@@ -30,6 +30,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '16' },
     interval: { type: 'string', default: '5' },
     'zero-seconds': { type: 'string', default: '30' },
+    'backlog-seconds': { type: 'string', default: '90' },
     'due-customers': { type: 'string', default: '100000' },
     out: { type: 'string', default: path.resolve(import.meta.dirname, '..', 'docs', 'FLEET.md') },
   },
@@ -44,6 +45,7 @@ const settings: FleetSettings = {
   concurrency: Number(values.concurrency),
   intervalMinutes: Number(values.interval),
   zeroSeconds: Number(values['zero-seconds']),
+  backlogSeconds: Number(values['backlog-seconds']),
   dueCustomers: Number(values['due-customers']),
 };
 const log = (message: string) =>
@@ -118,6 +120,7 @@ async function fleet(
 const dir = await mkdtemp(path.join(os.tmpdir(), 'leadsync-fleet-'));
 const phases: PhaseFigures[] = [];
 let zero: PhaseFigures | null = null;
+let backlog: PhaseFigures | null = null;
 let warmupSeconds: number;
 let due: DueQueryFigures[];
 try {
@@ -149,6 +152,22 @@ try {
         log(JSON.stringify(figures));
         phases.push(figures);
       }
+      // Backlogged: every idle customer due again each second, so the shared quota is the limit.
+      const workers = await start(Math.max(...settings.workers));
+      const requeue = `update lead_sync_states set "nextRunAt" = now() - interval '1 second' where "leaseOwner" is null`;
+      await client.query(requeue);
+      log(`fleet: backlogged, ${workers.length} workers for ${settings.backlogSeconds} s`);
+      backlog = await measurePhase({
+        label: `${workers.length} workers, backlogged`,
+        client,
+        workers,
+        google,
+        seconds: settings.backlogSeconds,
+        intervalMs,
+        firstDue: () => Number.NaN,
+        tick: async () => void (await client.query(requeue)),
+      });
+      log(JSON.stringify(backlog));
     }));
   } finally {
     await google.close();
@@ -187,5 +206,5 @@ try {
 } finally {
   await rm(dir, { recursive: true, force: true });
 }
-await writeFleetReport(values.out, { settings, warmupSeconds, phases, zero, due });
+await writeFleetReport(values.out, { settings, warmupSeconds, phases, backlog, zero, due });
 log(`wrote ${values.out}`);
