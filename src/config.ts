@@ -64,7 +64,7 @@ const schema = z.object({
   LEADSYNC_ADMIN_TOKEN: z.string().min(16).optional(),
   /** LEADSYNC_CACHE_TTL_SECONDS: lifetime of cached lead counts and first pages; 0 disables the cache. Default 300. */
   LEADSYNC_CACHE_TTL_SECONDS: intFrom(300),
-  /** LEADSYNC_WORKER_CONCURRENCY: syncs one worker process runs at once. Default 4. */
+  /** LEADSYNC_WORKER_CONCURRENCY: syncs one worker process runs at once; a sync sleeping in backoff lends its slot (at most 4x held). Default 4. */
   LEADSYNC_WORKER_CONCURRENCY: intFrom(4, 1),
   /** LEADSYNC_LEASE_MS: how long a claim lives without a heartbeat (renewed every third of it). Default 60000. */
   LEADSYNC_LEASE_MS: intFrom(60_000, 100),
@@ -72,9 +72,9 @@ const schema = z.object({
   LEADSYNC_POLL_INTERVAL_MS: intFrom(1000, 10),
   /** LEADSYNC_DEFAULT_INTERVAL_MINUTES: schedule of a customer created without one. Default 10. */
   LEADSYNC_DEFAULT_INTERVAL_MINUTES: intFrom(10, 1),
-  /** LEADSYNC_GOOGLE_PROJECT_RATE_PER_MINUTE: Google requests per minute, all syncs of a process. Default 300. */
+  /** LEADSYNC_GOOGLE_PROJECT_RATE_PER_MINUTE: Google requests per minute: all workers together on PostgreSQL, one process on SQLite. Default 300. */
   LEADSYNC_GOOGLE_PROJECT_RATE_PER_MINUTE: intFrom(300, 1),
-  /** LEADSYNC_GOOGLE_USER_RATE_PER_MINUTE: Sheets API requests per minute as the service account. Default 60. */
+  /** LEADSYNC_GOOGLE_USER_RATE_PER_MINUTE: Sheets API requests per minute as the service account (shared like the one above). Default 60. */
   LEADSYNC_GOOGLE_USER_RATE_PER_MINUTE: intFrom(60, 1),
   /** LEADSYNC_TRIGGER_RATE_PER_MINUTE: manual triggers per customer per minute; more get 429. Default 30. */
   LEADSYNC_TRIGGER_RATE_PER_MINUTE: intFrom(30, 1),

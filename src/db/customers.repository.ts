@@ -102,7 +102,7 @@ export async function createCustomer(
 }
 
 function firstTrigger(now: Date, { leasedTo }: CreateOptions) {
-  if (!leasedTo) return { pendingTrigger: 'create' as const };
+  if (!leasedTo) return { pendingTrigger: 'create' as const, askedAt: now.toISOString() };
   return {
     claimedTrigger: 'create' as const,
     leaseOwner: leasedTo.owner,

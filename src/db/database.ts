@@ -123,6 +123,8 @@ export interface LeadSyncStatesTable {
   claimedTrigger: RunTrigger | null;
   /** A pushed run is due at this time (migration 0010); null: no push waiting. */
   pushRunAt: Timestamp | null;
+  /** When the run in `pendingTrigger` was asked for (migration 0011): its place in the queue. */
+  askedAt: Timestamp | null;
   /**
    * JSON SourceVersion (src/sync/source-version.ts): the Drive revision or the ETag and
    * Last-Modified the last successful run saw, and the source and mapping options they hold for.
@@ -213,6 +215,17 @@ export interface LeadChangesTable {
   fields: JsonText | null;
 }
 
+/**
+ * One Google quota shared by every worker process (migration 0012, used on PostgreSQL only):
+ * per limiter, the next free request slot in epoch ms of the database's clock.
+ */
+export interface GoogleQuotaTable {
+  name: string;
+  nextFreeMs: number;
+  /** When the last reserved request may go. */
+  sendAtMs: number;
+}
+
 /** The whole database, every migration's tables: the one type every repository takes. */
 export interface Database {
   customers: CustomersTable;
@@ -230,6 +243,7 @@ export interface Database {
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   notification_reads: NotificationReadsTable;
+  google_quota: GoogleQuotaTable;
 }
 
 export type CustomerRow = Selectable<CustomersTable>;

@@ -11,6 +11,8 @@ import * as approvalsAndWarnings from './migrations/0007-approvals-and-warnings.
 import * as runDays from './migrations/0008-run-days.js';
 import * as leadChanges from './migrations/0009-lead-changes.js';
 import * as pushAndRevisions from './migrations/0010-push-and-revisions.js';
+import * as dueWorkIndex from './migrations/0011-due-work-index.js';
+import * as googleQuota from './migrations/0012-google-quota.js';
 
 /**
  * Every migration, by name, in order. Imported rather than read from a folder so it works the
@@ -27,6 +29,8 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0008-run-days': runDays,
   '0009-lead-changes': leadChanges,
   '0010-push-and-revisions': pushAndRevisions,
+  '0011-due-work-index': dueWorkIndex,
+  '0012-google-quota': googleQuota,
 });
 
 /** How often a SQLite migration that waited busy_timeout for another process's lock is tried again. */

@@ -22,11 +22,13 @@ export async function requestRun(
 ): Promise<SyncState | undefined> {
   let query = db
     .updateTable('lead_sync_states')
-    .set({
+    .set((eb) => ({
       pendingTrigger: trigger,
+      // Its place in the claim's queue: an approval replacing a queued run keeps that run's place.
+      askedAt: eb.fn.coalesce('askedAt', eb.val(now.toISOString())),
       updatedAt: now.toISOString(),
       ...(approvedRunId !== undefined && { approvedRunId }),
-    })
+    }))
     .where('customerId', '=', customerId)
     .where('isPaused', '=', 0);
   if (trigger !== 'approval') query = query.where('pendingTrigger', 'is', null);

@@ -54,6 +54,8 @@ export function endClaimWithEvents(
   owner: string,
   ending: ClaimEnding,
 ): Promise<boolean> {
+  // Nothing to tell: one UPDATE, not a transaction around it (three round trips fewer per sync).
+  if (ending.autoPauseReason === null) return endClaim(db, customerId, owner, ending);
   return inTransaction(db, async (trx) => {
     const ended = await endClaim(trx, customerId, owner, ending);
     if (ended && ending.autoPauseReason !== null) {

@@ -39,7 +39,11 @@ export interface RunningService {
 export async function startService(options: ServiceOptions): Promise<RunningService> {
   const { config } = options;
   const service = serviceConfigOf(config);
-  const handle: DatabaseHandle = await openDatabase(config.databaseUrl);
+  // A sync holds one PostgreSQL connection at a time (its stage's COPY, then its write transaction):
+  // the pool leaves room for every slot plus the claims, heartbeats, quota and dispatcher, so a
+  // busy worker never fails syncs waiting for a pooled connection.
+  const poolSize = options.worker ? Math.max(10, service.worker.concurrency + 6) : 10;
+  const handle: DatabaseHandle = await openDatabase(config.databaseUrl, { poolSize });
   const spills = await removeStaleSpills();
   if (spills > 0) options.print(`removed ${spills} spill folders an earlier version left in the temp folder`);
   const bus: EventBus = await createEventBus(handle.dialect, handle.url);

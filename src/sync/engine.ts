@@ -68,6 +68,8 @@ export interface SyncRequest {
   approvedRunId?: string;
   signal?: AbortSignal | undefined;
   onProgress?: ProgressListener | undefined;
+  /** The customer, when the caller has just read it (the worker has): spares reading it again. */
+  customer?: Customer | undefined;
 }
 
 /**
@@ -82,7 +84,7 @@ export interface SyncRequest {
 export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<SyncRun> {
   const { db, config } = deps;
   const clock = deps.clock ?? (() => new Date());
-  const customer = await findCustomerById(db, request.customerId);
+  const customer = request.customer ?? (await findCustomerById(db, request.customerId));
   if (!customer) throw new LeadsyncError('CUSTOMER_NOT_FOUND', `No customer with id ${request.customerId}`);
   const state = await getSyncState(db, customer.id);
   const startedAt = clock();
@@ -169,7 +171,7 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
     error: LeadsyncError | null,
     message: string,
   ): Promise<SyncRun> => {
-    await persister.flushAndStop();
+    await persister.settle();
     const ended = await end(outcome, figures, error, progress.final(message, true));
     progress.complete(message);
     return ended;
@@ -258,7 +260,7 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
     });
     if (hold) {
       const message = `Held: would delete ${deletes} of ${hold.liveLeads} leads`;
-      await persister.flushAndStop();
+      await persister.settle();
       const details = { ...figures.details, ...hold.details };
       const ended = await end(
         'needs_review',
@@ -298,7 +300,7 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
       },
     });
     // Only now, committed and visible to every connection, is the run done.
-    await persister.flushAndStop();
+    await persister.settle();
     progress.complete(wrote);
     return result;
   } catch (caught) {
@@ -307,7 +309,7 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
     const error =
       reason instanceof LeadsyncError && reason.code !== 'SYNC_CANCELLED' ? reason : toLeadsyncError(caught);
     if (error.code === 'CUSTOMER_NOT_FOUND') throw error;
-    await persister.flushAndStop();
+    await persister.settle();
     const figures =
       read && body
         ? {

@@ -9,7 +9,9 @@ import type { SyncProgress } from '../events/event-types.js';
  * It keeps writing while the run's write transaction is open (on PostgreSQL they land at once;
  * on SQLite they wait for the transaction's lock); a write that lands after the run recorded
  * its end changes nothing (setProgress only writes while the state says running).
- * `flushAndStop()` once the run has ended.
+ * The first write waits one interval too: the run has just written its start ("queued") with the
+ * state, and a sync that ends within a second (most unchanged ones) needs no progress write at all.
+ * `settle()` before the run records its end, which writes the final progress itself.
  */
 export class ProgressPersister {
   private latest: SyncProgress | null = null;
@@ -22,7 +24,9 @@ export class ProgressPersister {
     private readonly customerId: string,
     private readonly clock: () => Date,
     private readonly intervalMs = 1000,
-  ) {}
+  ) {
+    this.lastWrite = clock().getTime();
+  }
 
   push(progress: SyncProgress): void {
     if (this.stopped) return;
@@ -33,10 +37,13 @@ export class ProgressPersister {
     this.writing = this.writing.then(() => this.write());
   }
 
-  /** Writes the latest value, waits for every write, and ignores later pushes. */
-  async flushAndStop(): Promise<void> {
-    this.writing = this.writing.then(() => this.write());
+  /**
+   * Ignores later pushes and waits for the write in flight; a value not written yet is dropped,
+   * since the run's ending writes the final progress with the state (sync/record-outcome.ts).
+   */
+  async settle(): Promise<void> {
     this.stopped = true;
+    this.latest = null;
     await this.writing;
   }
 

@@ -27,15 +27,22 @@ export async function giveBack(
   finishedAt: string | null,
   /** The run failed because the database went away: queue it again, and do not count it for the pause. */
   databaseLost = false,
+  /** The run ended without failing (success, unchanged, needs_review): no pause to consider. */
+  ranClean = false,
 ): Promise<string | null> {
   const now = ctx.clock();
-  const state = await getSyncState(ctx.db, customer.id);
-  if (!state) return null;
-  const failures = state.consecutiveFailures;
-  const autoPause =
-    !state.isPaused && !databaseLost && failures >= ctx.autoPauseFailures
-      ? `Paused automatically after ${failures} failed syncs in a row (last: ${state.lastErrorCode ?? 'unknown'}: ${state.lastErrorMessage ?? ''})`
-      : null;
+  // Only a failed (or cut short) run can have brought the failure count to the pause: after any
+  // other the state need not be read (one round trip fewer for every healthy sync).
+  let autoPause: string | null = null;
+  if (!ranClean) {
+    const state = await getSyncState(ctx.db, customer.id);
+    if (!state) return null;
+    const failures = state.consecutiveFailures;
+    autoPause =
+      !state.isPaused && !databaseLost && failures >= ctx.autoPauseFailures
+        ? `Paused automatically after ${failures} failed syncs in a row (last: ${state.lastErrorCode ?? 'unknown'}: ${state.lastErrorMessage ?? ''})`
+        : null;
+  }
   // An interrupted approval (or manual run) is served again by whoever claims next. (After a
   // lost lease this only lands if the lease was ours again; otherwise its new holder serves it.)
   const requeue = stopped === 'shutdown' || stopped === 'lease-lost' || databaseLost;

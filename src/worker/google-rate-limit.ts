@@ -1,12 +1,35 @@
 import type { SheetSource } from '../sources/types.js';
 import { sleep as realSleep } from '../sync/sleep.js';
 
+/** How a limiter of `perWindow` requests per `windowMs` spaces them: a burst, then one per gap. */
+export interface Pace {
+  gapMs: number;
+  burst: number;
+}
+
+/**
+ * A short burst is fine (the quota is per minute); pacing only kicks in after it. Any window can
+ * hold a full burst plus the paced starts after it, so the pace leaves room for the burst:
+ * `burst - 1 + windowMs / gap` starts at most, which is `perWindow`.
+ */
+export function paceOf(perWindow: number, windowMs = 60_000): Pace {
+  const burst = Math.max(1, Math.floor(perWindow / 10));
+  return { burst, gapMs: windowMs / (perWindow - burst + 1) };
+}
+
+/** What a sync waits on before a request to Google. */
+export interface RateLimiter {
+  /** Resolves when the caller may send its request; rejects (SYNC_CANCELLED) if `signal` aborts first. */
+  acquire(signal?: AbortSignal): Promise<void>;
+}
+
 /**
  * Spaces requests so no more than `perMinute` start in any minute: each caller reserves the next
  * free slot and waits for it. Shared by every sync of a process, so four concurrent syncs of
- * 1,000 customers stay under Google's quota instead of each getting 429s and backing off.
+ * 1,000 customers stay under Google's quota instead of each getting 429s and backing off. On
+ * PostgreSQL the worker uses SharedPacedLimiter instead: one sequence for all processes.
  */
-export class PacedLimiter {
+export class PacedLimiter implements RateLimiter {
   /** -Infinity, not 0: the first burst must not depend on the clock being epoch time. */
   private nextFree = Number.NEGATIVE_INFINITY;
   private readonly gapMs: number;
@@ -17,14 +40,9 @@ export class PacedLimiter {
     private readonly now: () => number = Date.now,
     private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void> = realSleep,
   ) {
-    // A short burst is fine (the quota is per minute); pacing only kicks in after it.
-    this.burst = Math.max(1, Math.floor(perMinute / 10));
-    // Any minute can hold a full burst plus the paced starts after it, so the pace leaves room
-    // for the burst: `burst - 1 + 60 s / gap` starts at most, which is `perMinute`.
-    this.gapMs = 60_000 / (perMinute - this.burst + 1);
+    ({ gapMs: this.gapMs, burst: this.burst } = paceOf(perMinute));
   }
 
-  /** Resolves when the caller may send its request; rejects (SYNC_CANCELLED) if `signal` aborts first. */
   async acquire(signal?: AbortSignal): Promise<void> {
     const now = this.now();
     const earliest = now - this.gapMs * (this.burst - 1);
@@ -37,11 +55,12 @@ export class PacedLimiter {
 
 export interface GoogleLimiters {
   /** Every request to Google (exports and the Sheets API): the per-project quota. */
-  project: PacedLimiter;
+  project: RateLimiter;
   /** Sheets API requests, all made as the one service account: the per-user quota. */
-  user: PacedLimiter;
+  user: RateLimiter;
 }
 
+/** In-process limiters (SQLite: one service process); see sharedGoogleLimiters for PostgreSQL. */
 export function createGoogleLimiters(projectPerMinute: number, userPerMinute: number): GoogleLimiters {
   return { project: new PacedLimiter(projectPerMinute), user: new PacedLimiter(userPerMinute) };
 }

@@ -29,7 +29,8 @@ export async function runClaimed(
 ): Promise<SyncRun | null> {
   const { db, clock, bus, metrics } = ctx;
   const { customerId } = claim;
-  await reapUnfinishedRuns(db, customerId, clock());
+  // Only a claim taken over from a lease that ran out can find a run left open.
+  if (claim.orphaned) await reapUnfinishedRuns(db, customerId, clock());
   const customer = await findCustomerById(db, customerId);
   if (!customer) return null; // Deleted since the claim; its state row went with it.
   const heartbeat = startHeartbeat({
@@ -52,6 +53,7 @@ export async function runClaimed(
         clock,
         workerId: ctx.workerId,
         lease: { owner: ctx.workerId, ms: ctx.leaseMs },
+        ...(ctx.sleep ? { sleep: ctx.sleep } : {}),
         sourceFor: (c) =>
           rateLimitedSource(
             (ctx.sourceFor ?? ((x: Customer) => sourceForCustomer(x, ctx.config)))(c),
@@ -60,6 +62,7 @@ export async function runClaimed(
       },
       {
         customerId,
+        customer,
         trigger: claim.trigger,
         signal: controller.signal,
         onProgress: progressPublisher(ctx, customerId),
@@ -78,7 +81,9 @@ export async function runClaimed(
   const ending = { db, clock, owner: ctx.workerId, autoPauseFailures: ctx.autoPauseFailures };
   // A run the database cut short (restart, failover) is run again as soon as it is back.
   const lostDatabase = run?.error?.code === 'DATABASE_UNAVAILABLE';
-  await whenReachable(() => giveBack(ending, customer, stopReason(), run?.finishedAt ?? null, lostDatabase), {
+  const clean = run?.outcome === 'success' || run?.outcome === 'unchanged';
+  const finishedAt = run?.finishedAt ?? null;
+  await whenReachable(() => giveBack(ending, customer, stopReason(), finishedAt, lostDatabase, clean), {
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   })
     .then((autoPause) => {

@@ -25,4 +25,6 @@ export interface WorkerContext {
   /** Asks the sync of `customerId` (if this worker runs it) to stop at its next batch boundary. */
   stop(customerId: string, reason: StopReason): void;
   log(message: string): void;
+  /** The engine's backoff sleep; the worker's gives the sync's slot back while it sleeps. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }

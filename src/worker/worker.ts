@@ -2,14 +2,19 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { claimDueCustomers, type Claim } from '../db/scheduler.repository.js';
 import { LeadsyncError } from '../errors.js';
-import { createGoogleLimiters } from './google-rate-limit.js';
 import { HistoryRetention } from './history-retention.js';
 import { runClaimed, type StopReason } from './run-claimed.js';
+import { googleLimitersFor } from './shared-rate-limit.js';
+import { SyncSlots } from './sync-slots.js';
 import type { WorkerContext } from './worker-context.js';
+import { sleep as realSleep } from '../sync/sleep.js';
+
+/** Syncs held per slot at most, working or sleeping in backoff (see SyncSlots). */
+const HELD_PER_SLOT = 4;
 
 export interface WorkerOptions extends Omit<
   WorkerContext,
-  'stop' | 'workerId' | 'limiters' | 'log' | 'clock'
+  'stop' | 'workerId' | 'limiters' | 'log' | 'clock' | 'sleep'
 > {
   concurrency: number;
   pollIntervalMs: number;
@@ -44,20 +49,26 @@ export class Worker {
   private wakeUp: (() => void) | null = null;
   private unsubscribe: (() => void) | null = null;
   private readonly retention: HistoryRetention | null;
+  private readonly slots: SyncSlots;
 
   constructor(private readonly options: WorkerOptions) {
     const service = options.config.service;
+    this.slots = new SyncSlots(options.concurrency, options.concurrency * HELD_PER_SLOT, () => this.wake());
+    const slots = this.slots;
     this.ctx = {
       ...options,
       clock: options.clock ?? (() => new Date()),
       workerId: options.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
       limiters:
         options.limiters ??
-        createGoogleLimiters(
+        googleLimitersFor(
+          options.db,
           service?.rateLimits.googleProjectPerMinute ?? 300,
           service?.rateLimits.googleUserPerMinute ?? 60,
         ),
       stop: (customerId, reason) => this.stopSync(customerId, reason),
+      // A sync sleeping in backoff lends its slot to the others meanwhile.
+      sleep: (ms, signal) => slots.away(() => realSleep(ms, signal)),
       log: options.log ?? (() => {}),
     };
     const days = options.config.historyDays ?? null;
@@ -95,7 +106,7 @@ export class Worker {
 
   private async run(): Promise<void> {
     while (!this.stopping) {
-      const free = this.options.concurrency - this.running.size;
+      const free = this.slots.free;
       if (free > 0) {
         let claims: Claim[] = [];
         try {
@@ -123,6 +134,7 @@ export class Worker {
   }
 
   private launch(claim: Claim): void {
+    this.slots.take();
     const entry: Running = { controller: new AbortController(), reason: null, done: Promise.resolve() };
     entry.done = runClaimed(this.ctx, claim, entry.controller, () => entry.reason)
       .catch((error: unknown) =>
@@ -130,6 +142,7 @@ export class Worker {
       )
       .finally(() => {
         this.running.delete(claim.customerId);
+        this.slots.end();
         this.wake();
       });
     this.running.set(claim.customerId, entry);

@@ -78,7 +78,7 @@ describeEachDialect('the CLI taking a customer', (dialect) => {
       leaseOwner: 'cli:h:1',
     });
     // Had the CLI died there, its lease expires and a worker serves the first run.
-    expect(await worker(60_021)).toContainEqual({ customerId: c.id, trigger: 'create' });
+    expect(await worker(60_021)).toContainEqual({ customerId: c.id, trigger: 'create', orphaned: true });
   });
 
   const waiting = (c: Customer, over: Partial<LeaseWaitOptions>) => {

@@ -93,6 +93,7 @@ const EXPECTED: { [T in keyof Database]: Record<keyof Database[T], Nullability> 
     approvedRunId: 'null',
     claimedTrigger: 'null',
     pushRunAt: 'null',
+    askedAt: 'null',
   },
   lead_sync_runs: {
     id: 'not null',
@@ -208,11 +209,12 @@ const EXPECTED: { [T in keyof Database]: Record<keyof Database[T], Nullability> 
     updatedAt: 'not null',
   },
   notification_reads: { reader: 'not null', lastReadId: 'not null', updatedAt: 'not null' },
+  google_quota: { name: 'not null', nextFreeMs: 'not null', sendAtMs: 'not null' },
 };
 
 /**
  * SQLite lets a non-INTEGER PRIMARY KEY hold NULL unless it is also declared NOT NULL, which
- * migrations 0002 and 0010 left out for these two keys (the code never writes a null there).
+ * migrations 0002, 0010 and 0012 left out for these keys (the code never writes a null there).
  */
 function expectedFor(dialect: string): typeof EXPECTED {
   if (dialect !== 'sqlite') return EXPECTED;
@@ -220,6 +222,7 @@ function expectedFor(dialect: string): typeof EXPECTED {
     ...EXPECTED,
     api_tokens: { ...EXPECTED.api_tokens, id: 'null' },
     push_urls: { ...EXPECTED.push_urls, customerId: 'null' },
+    google_quota: { ...EXPECTED.google_quota, name: 'null' },
   };
 }
 

@@ -45,7 +45,7 @@ describeEachDialect('push URLs and the claim', (dialect) => {
     expect((await findPushUrl(t.db, id))?.pushCount).toBe(20);
     expect((await claim(9.9)).map((c) => c.customerId)).not.toContain(id);
     expect((await claim(10)).filter((c) => c.customerId === id)).toEqual([
-      { customerId: id, trigger: 'push' },
+      { customerId: id, trigger: 'push', orphaned: false },
     ]);
     expect(await pushRunAt(id)).toBeNull();
     await endClaim(t.db, id, 'w1', {
@@ -72,7 +72,7 @@ describeEachDialect('push URLs and the claim', (dialect) => {
       now: at(31),
     });
     expect((await claim(31)).filter((c) => c.customerId === id)).toEqual([
-      { customerId: id, trigger: 'push' },
+      { customerId: id, trigger: 'push', orphaned: false },
     ]);
     await endClaim(t.db, id, 'w1', {
       nextRunAt: at(3600),

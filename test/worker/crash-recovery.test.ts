@@ -71,7 +71,7 @@ describeEachDialect('recovering from a dead worker', (dialect) => {
         limit: 10,
         now: claimedAt,
       });
-      expect(claims).toEqual([{ customerId: id, trigger }]);
+      expect(claims).toEqual([{ customerId: id, trigger, orphaned: false }]);
       const dead = await insertRun(h.t.db, {
         customerId: id,
         trigger,
@@ -101,7 +101,7 @@ describeEachDialect('recovering from a dead worker', (dialect) => {
       limit: 10,
       now: claimedAt,
     });
-    expect(claims).toEqual([{ customerId: id, trigger: 'create' }]);
+    expect(claims).toEqual([{ customerId: id, trigger: 'create', orphaned: false }]);
     const dead = await insertRun(h.t.db, {
       customerId: id,
       trigger: 'create',
