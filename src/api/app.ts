@@ -62,10 +62,14 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     demoToken: deps.demoToken ?? null,
     cache: new LeadCache(service.cacheTtlSeconds, deps.bus),
     liveProgress: new LiveProgress(deps.bus),
-    limits: await registerRateLimits(app, {
-      trigger: service.rateLimits.triggerPerMinute,
-      validate: service.rateLimits.validatePerMinute,
-    }),
+    limits: await registerRateLimits(
+      app,
+      {
+        trigger: service.rateLimits.triggerPerMinute,
+        validate: service.rateLimits.validatePerMinute,
+      },
+      () => clock().getTime(),
+    ),
   };
 
   // First: it must see every route that follows, to collect it and to refuse an undeclared one.

@@ -3,8 +3,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { LeadsyncError } from '../errors.js';
 
 /**
- * The API's own limits, counted by @fastify/rate-limit (its in-memory store: a window of one
- * minute per key). In-process on purpose: every API process limits on its own (documented),
+ * The API's own limits, counted by @fastify/rate-limit (a window of one minute per key, in the
+ * store below). In-process on purpose: every API process limits on its own (documented),
  * which keeps the hot path free of database writes. Routes call a limiter where their key is
  * known and checked (after a push URL's secret, so a stranger cannot spend a customer's
  * allowance), and an excess request gets 429 RATE_LIMITED with `Retry-After`, like every error.
@@ -18,15 +18,54 @@ export interface RateLimits {
   validate: RequestLimiter;
 }
 
-/** Keys kept at most (least recently used dropped): one per customer or token owner. */
+/** Keys kept at most (the oldest window dropped first): one per customer or token owner. */
 const MAX_KEYS = 100_000;
+
+interface Window {
+  count: number;
+  startMs: number;
+}
+
+/**
+ * The plugin's store interface over the app's clock. The plugin's own LocalStore hands every
+ * caller the same mutable counter and the plugin reads it after an `await`, so 100 triggers in
+ * one tick all read 100 and none gets through; this store answers each call with its own count.
+ * It is also the injected clock (tests need no waiting).
+ */
+function clockStore(nowMs: () => number) {
+  return class WindowStore {
+    private readonly windows = new Map<string, Window>();
+
+    incr(
+      key: string,
+      callback: (error: Error | null, result?: { current: number; ttl: number }) => void,
+      timeWindow: number,
+    ): void {
+      const now = nowMs();
+      let window = this.windows.get(key);
+      if (!window || window.startMs + timeWindow <= now) {
+        this.windows.delete(key);
+        if (this.windows.size >= MAX_KEYS) this.windows.delete(this.windows.keys().next().value ?? '');
+        window = { count: 0, startMs: now };
+        this.windows.set(key, window);
+      }
+      window.count += 1;
+      callback(null, { current: window.count, ttl: window.startMs + timeWindow - now });
+    }
+
+    child(): WindowStore {
+      return new WindowStore();
+    }
+  };
+}
 
 export async function registerRateLimits(
   app: FastifyInstance,
   perMinute: { trigger: number; validate: number },
+  nowMs: () => number,
 ): Promise<RateLimits> {
   // global: false — no route is limited by a hook; the limiters below are called by the routes.
-  await app.register(rateLimit, { global: false, cache: MAX_KEYS });
+  await app.register(rateLimit, { global: false, store: clockStore(nowMs) });
   return {
     trigger: limiter(
       app,

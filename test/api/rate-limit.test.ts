@@ -35,6 +35,15 @@ describeEachDialect('API rate limits', (dialect) => {
     expect(Number.isInteger(seconds) && seconds >= 1 && seconds <= 60).toBe(true);
   });
 
+  it('counts concurrent triggers one by one: of 10 at once, exactly the limit get through', async () => {
+    // The plugin's own store hands every caller one shared counter, read after an await: all
+    // 10 would read 10 and be refused. Ours answers each call with its own count.
+    const id = await customer('Concurrent', 904);
+    const codes = (await Promise.all(Array.from({ length: 10 }, () => trigger(id)))).map((r) => r.statusCode);
+    expect(codes.filter((c) => c === 202)).toHaveLength(3);
+    expect(codes.filter((c) => c === 429)).toHaveLength(7);
+  });
+
   it('keeps customers apart: one at its limit does not limit another', async () => {
     const busy = await customer('Busy', 901);
     const calm = await customer('Calm', 902);

@@ -4,6 +4,7 @@ import { Worker } from '../../src/worker/worker.js';
 import { leadsCsv, sheetId, startHarness, type Harness } from '../api/harness.js';
 import { describeEachDialect } from '../helpers/databases.js';
 import { until } from '../service/until.js';
+import { settled } from './settled.js';
 
 const link = (n: number) => `https://docs.google.com/spreadsheets/d/${sheetId(n)}/edit#gid=0`;
 
@@ -80,7 +81,7 @@ describeEachDialect('worker and API contract', (dialect) => {
       () => listRuns(h.t.db, { customerId: id, limit: 10 }),
       (r) => r.length === 2 && r[0]!.outcome !== null,
     );
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await settled(h.t.db, id);
     const runs = await listRuns(h.t.db, { customerId: id, limit: 10 });
     expect(runs.map((r) => r.trigger)).toEqual(['manual', 'create']);
   });
@@ -115,7 +116,7 @@ describeEachDialect('worker and API contract', (dialect) => {
       () => runsJson(id),
       (r) => r.length === 3 && r[0]!.outcome !== null,
     );
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await settled(h.t.db, id);
     expect((await runsJson(id)).map((r) => [r.trigger, r.outcome])).toEqual([
       ['manual', 'unchanged'],
       ['manual', 'success'],

@@ -3,6 +3,7 @@ import { listRuns } from '../../src/db/sync-runs.repository.js';
 import { countLeads } from '../../src/db/leads.repository.js';
 import { Worker } from '../../src/worker/worker.js';
 import { describeEachDialect } from '../helpers/databases.js';
+import { settled } from './settled.js';
 import { leadsCsv, sheetId, startHarness, type Harness } from '../api/harness.js';
 
 const link = (n: number) => `https://docs.google.com/spreadsheets/d/${sheetId(n)}/edit#gid=0`;
@@ -92,7 +93,7 @@ describeEachDialect('worker', (dialect) => {
       () => status(id),
       (v) => v.status === 'success' || v.status === 'unchanged',
     );
-    await new Promise((r) => setTimeout(r, 200));
+    await settled(h.t.db, id);
     const runs = await listRuns(h.t.db, { customerId: id, limit: 100 });
     expect(runs.filter((r) => r.trigger === 'manual').length).toBe(1);
   });
@@ -122,7 +123,7 @@ describeEachDialect('worker', (dialect) => {
     const refused = await h.call('POST', `/api/leads/sync/trigger?customerId=${id}`);
     expect(refused.statusCode).toBe(409);
     expect(refused.json().error.code).toBe('SYNC_PAUSED');
-    await new Promise((r) => setTimeout(r, 200));
+    expect((await settled(h.t.db, id)).isPaused).toBe(true);
     expect((await listRuns(h.t.db, { customerId: id, limit: 10 })).length).toBe(2);
     h.google.clearFaults();
     const resumed = (await h.call('POST', `/api/leads/sync/resume?customerId=${id}`)).json();
