@@ -155,6 +155,7 @@ export function buildProgram(
           (await commands.changes()).changesCommand(
             { ...opts, intervalMs: Math.max(1, opts.interval) * 1000 },
             io,
+            env,
           ),
         () => true,
       ),
@@ -167,7 +168,7 @@ export function buildProgram(
     .action(
       act(
         async (runId: string, opts: WaitFlags & { json?: boolean }) =>
-          (await commands.approve()).approveCommand(runId, { json: opts.json, ...waitChoice(opts) }, io),
+          (await commands.approve()).approveCommand(runId, { json: opts.json, ...waitChoice(opts) }, io, env),
         (_r, o) => Boolean(o.json),
       ),
     );
@@ -178,7 +179,7 @@ export function buildProgram(
     .addOption(jsonOption)
     .action(
       act(
-        async (opts: { json?: boolean }) => (await commands.migrate()).migrateCommand(opts, io),
+        async (opts: { json?: boolean }) => (await commands.migrate()).migrateCommand(opts, io, env),
         (o) => Boolean(o.json),
       ),
     );

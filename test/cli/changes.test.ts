@@ -1,7 +1,8 @@
 import { expect, it } from 'vitest';
 import { describeEachDialect } from '../helpers/databases.js';
 import { peopleCsv, useSyncBed } from '../sync/support.js';
-import { leadsync, startLeadsync, type RunningCli } from './support.js';
+import { leadsyncInProcess } from './in-process.js';
+import { startLeadsync, type RunningCli } from './support.js';
 
 interface Line {
   op: string;
@@ -30,7 +31,7 @@ describeEachDialect('leadsync changes', (dialect) => {
 
   it('prints the feed as NDJSON, and from --since only what came after', async () => {
     const customer = await bed.seeded(peopleCsv(['Ada', 'Bob', 'Cyd']));
-    const all = await leadsync(['changes', '--customer', customer.name], target());
+    const all = await leadsyncInProcess(['changes', '--customer', customer.name], target());
     expect(all.code).toBe(0);
     const lines = linesOf(all.stdout);
     expect(lines.map((l) => `${l.op} ${l.lead.fullName}`)).toEqual([
@@ -42,7 +43,7 @@ describeEachDialect('leadsync changes', (dialect) => {
 
     bed.setSheet(customer, peopleCsv(['Ada', 'Bob']).replace('Met Ada', 'Called Ada'));
     await bed.sync(customer);
-    const since = await leadsync(
+    const since = await leadsyncInProcess(
       ['changes', '--customer', customer.id, '--since', lines[2]!.cursor],
       target(),
     );
@@ -73,7 +74,10 @@ describeEachDialect('leadsync changes', (dialect) => {
 
   it('refuses a cursor it did not issue', async () => {
     const customer = await bed.seeded(peopleCsv(['Ada']));
-    const result = await leadsync(['changes', '--customer', customer.name, '--since', 'bogus'], target());
+    const result = await leadsyncInProcess(
+      ['changes', '--customer', customer.name, '--since', 'bogus'],
+      target(),
+    );
     expect(result.code).not.toBe(0);
     expect(result.stdout + result.stderr).toContain('VALIDATION_FAILED');
   });

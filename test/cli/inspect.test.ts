@@ -3,11 +3,12 @@ import type { Lead } from '../../src/db/leads.repository.js';
 import type { SyncRun } from '../../src/db/sync-runs.repository.js';
 import { describeEachDialect } from '../helpers/databases.js';
 import { PEOPLE, peopleCsv, useSyncBed, type TestCustomer } from '../sync/support.js';
-import { jsonOf, leadsync } from './support.js';
+import { leadsyncInProcess } from './in-process.js';
+import { jsonOf } from './support.js';
 
 describeEachDialect('leadsync runs, leads and approve', (dialect) => {
   const bed = useSyncBed(dialect);
-  const cli = (...args: string[]) => leadsync(args, { databaseUrl: bed.url, fake: bed.fake });
+  const cli = (...args: string[]) => leadsyncInProcess(args, { databaseUrl: bed.url, fake: bed.fake });
   /** A customer with a successful first sync and a run held because it would delete 4 of 6 leads. */
   const withHeldRun = async (): Promise<{ customer: TestCustomer; first: SyncRun; held: SyncRun }> => {
     const customer = await bed.customer(peopleCsv(PEOPLE));

@@ -4,13 +4,14 @@ import type { SyncRun } from '../../src/db/sync-runs.repository.js';
 import { describeEachDialect } from '../helpers/databases.js';
 import { generatedSheet, TEN_EDITED } from '../sync/generated-sheet.js';
 import { useSyncBed } from '../sync/support.js';
-import { jsonOf, leadsync, sheetLink } from './support.js';
+import { leadsyncInProcess } from './in-process.js';
+import { jsonOf, sheetLink } from './support.js';
 
 const newSheetId = () => `1Cli${randomBytes(16).toString('hex')}`;
 
 describeEachDialect('leadsync sync', (dialect) => {
   const bed = useSyncBed(dialect);
-  const cli = (...args: string[]) => leadsync(args, { databaseUrl: bed.url, fake: bed.fake });
+  const cli = (...args: string[]) => leadsyncInProcess(args, { databaseUrl: bed.url, fake: bed.fake });
   const leadsOf = (customerId: string) =>
     bed.db
       .selectFrom('leads')

@@ -12,6 +12,7 @@ export async function approveCommand(
   runId: string,
   options: WaitChoice & { json?: boolean | undefined },
   io: Io,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
   return withContext(async ({ config, handle }) => {
     const held = await findRunById(handle.db, runId);
@@ -33,5 +34,5 @@ export async function approveCommand(
     );
     printer.done();
     return finishLeasedRun(io, result, customer.name, Boolean(options.json));
-  });
+  }, env);
 }

@@ -24,7 +24,11 @@ const PAGE = 1000;
  * NDJSON on stdout, one change per line, oldest first (each line's `cursor` resumes after it).
  * With --follow it keeps polling until SIGINT or SIGTERM; the last cursor goes to stderr.
  */
-export async function changesCommand(options: ChangesOptions, io: Io): Promise<number> {
+export async function changesCommand(
+  options: ChangesOptions,
+  io: Io,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   let since = decodeFeedCursor(options.since);
   return withContext(async ({ handle }) => {
     const customer = isId(options.customer)
@@ -53,5 +57,5 @@ export async function changesCommand(options: ChangesOptions, io: Io): Promise<n
     }
     io.err(`next cursor: ${encodeFeedCursor(since)}\n`);
     return 0;
-  });
+  }, env);
 }

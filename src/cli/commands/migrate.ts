@@ -4,8 +4,12 @@ import { migrateToLatest } from '../../db/migrate.js';
 import type { Io } from '../output.js';
 
 /** `leadsync migrate`: applies pending migrations and says which. */
-export async function migrateCommand(options: { json?: boolean }, io: Io): Promise<number> {
-  const config = loadConfig();
+export async function migrateCommand(
+  options: { json?: boolean },
+  io: Io,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  const config = loadConfig(env);
   const handle = await openDatabase(config.databaseUrl, { migrate: false });
   try {
     const { applied } = await migrateToLatest(handle.db);
