@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
+import { format } from 'prettier';
 import type { DueQueryFigures } from './due-query.js';
 import type { PhaseFigures } from './fleet-phase.js';
 
@@ -129,5 +130,6 @@ export async function writeFleetReport(file: string, r: FleetResults): Promise<v
   // Hand-written notes (after the marker) survive a new run.
   const previous = await readFile(file, 'utf8').catch(() => '');
   const notes = previous.includes(NOTES) ? previous.slice(previous.indexOf(NOTES)) : `${NOTES}\n`;
-  await writeFile(file, lines.join('\n') + notes);
+  // Formatted as the repository's check wants it (tables padded).
+  await writeFile(file, await format(lines.join('\n') + notes, { parser: 'markdown', filepath: file }));
 }
