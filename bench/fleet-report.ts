@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
-import { format } from 'prettier';
+import { format, resolveConfig } from 'prettier';
 import type { DueQueryFigures } from './due-query.js';
 import type { PhaseFigures } from './fleet-phase.js';
 
@@ -131,5 +131,12 @@ export async function writeFleetReport(file: string, r: FleetResults): Promise<v
   const previous = await readFile(file, 'utf8').catch(() => '');
   const notes = previous.includes(NOTES) ? previous.slice(previous.indexOf(NOTES)) : `${NOTES}\n`;
   // Formatted as the repository's check wants it (tables padded).
-  await writeFile(file, await format(lines.join('\n') + notes, { parser: 'markdown', filepath: file }));
+  await writeFile(
+    file,
+    await format(lines.join('\n') + notes, {
+      ...(await resolveConfig(file)),
+      parser: 'markdown',
+      filepath: file,
+    }),
+  );
 }
