@@ -1,7 +1,7 @@
 // Preloaded into a fleet bench worker (`node --import`): counts the process's PostgreSQL round
 // trips (every pg Client.query: statements, BEGIN/COMMIT, COPY, LISTEN/NOTIFY) and writes the
 // count to $FLEET_QUERY_COUNT_FILE twice a second, so the bench can divide it by the syncs.
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { setInterval } from 'node:timers';
 import pg from 'pg';
 
@@ -13,7 +13,11 @@ pg.Client.prototype.query = function countedQuery(...args) {
   return query.apply(this, args);
 };
 if (file) {
-  const write = () => writeFileSync(file, String(count));
+  // Written aside and renamed: a reader never sees the file empty halfway through a write.
+  const write = () => {
+    writeFileSync(`${file}.tmp`, String(count));
+    renameSync(`${file}.tmp`, file);
+  };
   setInterval(write, 500).unref();
   process.on('exit', write);
 }

@@ -61,6 +61,8 @@ async function fleet(
   label: string,
   count: number,
   google: FleetGoogle,
+  /** The workers' LEADSYNC_GOOGLE_PROJECT_RATE_PER_MINUTE. */
+  workerQuota: number,
   dir: string,
   run: (client: pg.Client, start: (n: number) => Promise<FleetWorker[]>) => Promise<void>,
 ): Promise<{ warmupSeconds: number }> {
@@ -88,7 +90,7 @@ async function fleet(
       databaseUrl: db.url,
       googleBaseUrl: google.baseUrl,
       concurrency: settings.concurrency,
-      quotaPerMinute: settings.quotaPerMinute,
+      quotaPerMinute: workerQuota,
       dir,
     };
     const start = async (n: number) => {
@@ -132,43 +134,50 @@ try {
     changeChance: 0.01,
   });
   try {
-    ({ warmupSeconds } = await fleet('fleet', settings.customers, google, dir, async (client, start) => {
-      for (const n of settings.workers) {
-        // Nothing due while the workers start, then every schedule spread over one interval.
-        await client.query(`update lead_sync_states set "nextRunAt" = now() + interval '1 day'`);
-        const workers = await start(n);
-        const t0 = Date.now();
-        await client.query(spreadSql, [t0, intervalMs]);
-        log(`fleet: ${n} worker(s) for ${settings.minutes} min`);
-        const figures = await measurePhase({
-          label: `${n} worker${n > 1 ? 's' : ''}`,
+    ({ warmupSeconds } = await fleet(
+      'fleet',
+      settings.customers,
+      google,
+      settings.quotaPerMinute,
+      dir,
+      async (client, start) => {
+        for (const n of settings.workers) {
+          // Nothing due while the workers start, then every schedule spread over one interval.
+          await client.query(`update lead_sync_states set "nextRunAt" = now() + interval '1 day'`);
+          const workers = await start(n);
+          const t0 = Date.now();
+          await client.query(spreadSql, [t0, intervalMs]);
+          log(`fleet: ${n} worker(s) for ${settings.minutes} min`);
+          const figures = await measurePhase({
+            label: `${n} worker${n > 1 ? 's' : ''}`,
+            client,
+            workers,
+            google,
+            seconds: settings.minutes * 60,
+            intervalMs,
+            firstDue: firstDueOf(t0, intervalMs),
+          });
+          log(JSON.stringify(figures));
+          phases.push(figures);
+        }
+        // Backlogged: every idle customer due again each second, so the shared quota is the limit.
+        const workers = await start(Math.max(...settings.workers));
+        const requeue = `update lead_sync_states set "nextRunAt" = now() - interval '1 second' where "leaseOwner" is null`;
+        await client.query(requeue);
+        log(`fleet: backlogged, ${workers.length} workers for ${settings.backlogSeconds} s`);
+        backlog = await measurePhase({
+          label: `${workers.length} workers, backlogged`,
           client,
           workers,
           google,
-          seconds: settings.minutes * 60,
+          seconds: settings.backlogSeconds,
           intervalMs,
-          firstDue: firstDueOf(t0, intervalMs),
+          firstDue: () => Number.NaN,
+          tick: async () => void (await client.query(requeue)),
         });
-        log(JSON.stringify(figures));
-        phases.push(figures);
-      }
-      // Backlogged: every idle customer due again each second, so the shared quota is the limit.
-      const workers = await start(Math.max(...settings.workers));
-      const requeue = `update lead_sync_states set "nextRunAt" = now() - interval '1 second' where "leaseOwner" is null`;
-      await client.query(requeue);
-      log(`fleet: backlogged, ${workers.length} workers for ${settings.backlogSeconds} s`);
-      backlog = await measurePhase({
-        label: `${workers.length} workers, backlogged`,
-        client,
-        workers,
-        google,
-        seconds: settings.backlogSeconds,
-        intervalMs,
-        firstDue: () => Number.NaN,
-        tick: async () => void (await client.query(requeue)),
-      });
-      log(JSON.stringify(backlog));
-    }));
+        log(JSON.stringify(backlog));
+      },
+    ));
   } finally {
     await google.close();
   }
@@ -181,7 +190,8 @@ try {
   });
   try {
     const zeroCustomers = Math.max(200, settings.concurrency * 20);
-    await fleet('zero', zeroCustomers, flat, dir, async (client, start) => {
+    // No quota for the workers here: the engine's own speed is measured, not the pacing.
+    await fleet('zero', zeroCustomers, flat, 1_000_000, dir, async (client, start) => {
       const workers = await start(1);
       const requeue = `update lead_sync_states set "nextRunAt" = now() - interval '1 second' where "leaseOwner" is null`;
       await client.query(requeue);

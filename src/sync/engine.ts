@@ -88,23 +88,27 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
   if (!customer) throw new LeadsyncError('CUSTOMER_NOT_FOUND', `No customer with id ${request.customerId}`);
   const state = await getSyncState(db, customer.id);
   const startedAt = clock();
-  const run = await startRun(db, {
-    customerId: customer.id,
-    trigger: request.trigger,
-    startedAt: startedAt.toISOString(),
-    workerId: deps.workerId ?? null,
-  });
+  const run = await startRun(
+    db,
+    {
+      customerId: customer.id,
+      trigger: request.trigger,
+      startedAt: startedAt.toISOString(),
+      workerId: deps.workerId ?? null,
+    },
+    (trx) =>
+      updateSyncState(
+        trx,
+        customer.id,
+        { isRunning: true, progressPercent: 0, progressPhase: 'queued', progressMessage: 'Starting' },
+        startedAt,
+      ),
+  );
   const persister = new ProgressPersister(db, customer.id, clock);
   const progress = new ProgressTracker((p) => {
     request.onProgress?.(p);
     persister.push(p);
   });
-  await updateSyncState(
-    db,
-    customer.id,
-    { isRunning: true, progressPercent: 0, progressPhase: 'queued', progressMessage: 'Starting' },
-    startedAt,
-  );
   progress.start();
 
   const options = {

@@ -12,10 +12,18 @@ import { toChangeJson } from '../feed/change-json.js';
 import type { NewEvent } from '../events/event-types.js';
 import { headerChanges } from '../sheet/header-changes.js';
 
-/** Inserts a run and its `sync.started` event in one transaction (the engine's start of a run). */
-export function startRun(db: Kysely<Database>, input: NewSyncRun): Promise<SyncRun> {
+/**
+ * Inserts a run and its `sync.started` event in one transaction (the engine's start of a run),
+ * with `alsoWrite` (the state marked running) in it: one commit, not two, for every run.
+ */
+export function startRun(
+  db: Kysely<Database>,
+  input: NewSyncRun,
+  alsoWrite: (trx: Kysely<Database>) => Promise<unknown> = () => Promise.resolve(),
+): Promise<SyncRun> {
   return inTransaction(db, async (trx) => {
     const run = await insertRun(trx, input);
+    await alsoWrite(trx);
     await recordEvent(
       trx,
       {

@@ -21,9 +21,9 @@ export class SharedPacedLimiter implements RateLimiter {
     windowMs = 60_000,
     private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void> = realSleep,
   ) {
-    // One request of each window kept back: a reservation is made a moment before it is sent
-    // (and sums of floating-point gaps may land a hair early).
-    this.pace = paceOf(Math.max(2, perWindow - 1), windowMs);
+    // 1 % of each window (at least one request) kept back: a request reaches Google a moment
+    // after its slot, later when the event loop is busy, so slots sent late can bunch up.
+    this.pace = paceOf(Math.max(2, perWindow - Math.max(1, Math.ceil(perWindow / 100))), windowMs);
   }
 
   /** Reserves a slot and waits for it; returns when it may go, in epoch ms of the database's clock. */
