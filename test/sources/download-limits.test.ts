@@ -72,7 +72,9 @@ describe('the whole-download deadline', () => {
       ),
     );
     expect(error).toMatchObject({ code: 'SHEET_DOWNLOAD_TIMEOUT', retryable: false });
-    expect(ms).toBeGreaterThanOrEqual(290);
+    // Ended by the 300 ms deadline, not at once and not by the 8 s sheet (bounds loose: a loaded
+    // CI machine ran its timer 18 ms ahead of this test's own clock).
+    expect(ms).toBeGreaterThanOrEqual(200);
     expect(ms).toBeLessThan(1500);
   });
 
