@@ -8,6 +8,10 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Two cores: more forks only add contention with PostgreSQL.
     maxWorkers: 2,
+    // Test files share their worker's module cache instead of importing everything afresh: module
+    // imports fell from 48 s to 10 s of a 165 s run (125 s now). Safe because every test makes its
+    // own database, fake Google and app; nothing is shared through module state but id counters.
+    isolate: false,
     // In CI also write a JSON report; .ci/run prints its totals as the closing line.
     reporters: process.env.CI ? ['default', 'json'] : ['default'],
     outputFile: { json: 'test-results/vitest.json' },
