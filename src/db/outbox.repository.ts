@@ -62,16 +62,15 @@ export async function claimUndispatched(
   owner: string,
   options: { limit: number; leaseMs: number; now: Date },
 ): Promise<OutboxEvent[]> {
-  const ndb = db;
   const at = options.now.toISOString();
   const free = (q: typeof candidates) =>
     q
       .where('dispatchedAt', 'is', null)
       .where((eb) => eb.or([eb('claimExpiresAt', 'is', null), eb('claimExpiresAt', '<=', at)]));
-  let candidates = ndb.selectFrom('outbox_events').select('id');
+  let candidates = db.selectFrom('outbox_events').select('id');
   candidates = free(candidates).orderBy('id').limit(options.limit);
   if (traitsOf(db).supportsSkipLocked) candidates = candidates.forUpdate().skipLocked();
-  const rows = await ndb
+  const rows = await db
     .updateTable('outbox_events')
     .set({
       claimedBy: owner,

@@ -68,13 +68,12 @@ export function recordPush(
   const at = now.toISOString();
   const due = new Date(now.getTime() + push.debounceSeconds * 1000).toISOString();
   return inTransaction(db, async (trx) => {
-    const sdb = trx;
-    await sdb
+    await trx
       .updateTable('push_urls')
       .set((eb) => ({ lastPushAt: at, pushCount: eb('pushCount', '+', 1) }))
       .where('customerId', '=', push.customerId)
       .execute();
-    const row = await sdb
+    const row = await trx
       .updateTable('lead_sync_states')
       .set((eb) => ({ pushRunAt: eb.fn.coalesce('pushRunAt', eb.val(due)), updatedAt: at }))
       .where('customerId', '=', push.customerId)

@@ -65,14 +65,13 @@ function claimStatement(
   owner: string,
   options: { leaseMs: number; limit: number; now: Date },
 ) {
-  const sdb = db;
   const at = options.now.toISOString();
   const { supportsSkipLocked, flagOff } = traitsOf(db);
   // Literals, not parameters, and the migration's words: what lets each branch use its index.
   const unpaused = sql<SqlBool>`${sql.ref('isPaused')} = ${sql.lit(flagOff)}`;
   const waiting = sql<SqlBool>`(${sql.ref('pendingTrigger')} is not null or ${sql.ref('claimedTrigger')} is not null or ${sql.ref('pushRunAt')} is not null)`;
   return (
-    sdb
+    db
       .with('asked', (qb) => {
         const query = qb
           .selectFrom('lead_sync_states')

@@ -61,8 +61,7 @@ export async function claimDueDeliveries(
   db: Kysely<Database>,
   options: { limit: number; leaseMs: number; now: Date },
 ): Promise<WebhookDelivery[]> {
-  const ndb = db;
-  let due = ndb
+  let due = db
     .selectFrom('webhook_deliveries')
     .select('id')
     .where('state', '=', 'pending')
@@ -70,7 +69,7 @@ export async function claimDueDeliveries(
     .orderBy('nextAttemptAt')
     .limit(options.limit);
   if (traitsOf(db).supportsSkipLocked) due = due.forUpdate().skipLocked();
-  const rows = await ndb
+  const rows = await db
     .updateTable('webhook_deliveries')
     .set({ nextAttemptAt: new Date(options.now.getTime() + options.leaseMs).toISOString() })
     .where('id', 'in', due)

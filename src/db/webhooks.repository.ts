@@ -115,15 +115,14 @@ export async function recordWebhookFailure(
   disableBefore: Date,
   reason: string,
 ): Promise<{ disabled: boolean }> {
-  const ndb = db;
   const at = now.toISOString();
-  await ndb
+  await db
     .updateTable('webhooks')
     .set({ failingSince: at })
     .where('id', '=', id)
     .where('failingSince', 'is', null)
     .execute();
-  const result = await ndb
+  const result = await db
     .updateTable('webhooks')
     .set({ enabled: 0, disabledReason: reason, updatedAt: at })
     .where('id', '=', id)
