@@ -24,10 +24,10 @@ import type {
 } from './api-types.js';
 import { subscribe, type SubscribeOptions, type Subscription } from './events-subscription.js';
 import { createHttp, type HttpOptions } from './http-client.js';
-import { TtlCache } from './ttl-cache.js';
+import { createPageCache } from './page-cache.js';
 
 export interface LeadsApiOptions extends HttpOptions {
-  /** Lifetime of fetchLeadsFromApiCached entries. Default 5 minutes. */
+  /** Lifetime of fetchLeadsFromApiCached entries (at most 500 pages are kept); 0 turns it off. Default 5 minutes. */
   cacheTtlMs?: number;
 }
 
@@ -51,7 +51,7 @@ const PAGE = 1000;
  */
 export function createLeadsApi(options: LeadsApiOptions) {
   const http = createHttp(options);
-  const cache = new TtlCache<LeadsPage>(options.cacheTtlMs ?? 5 * 60_000);
+  const cache = createPageCache<LeadsPage>(options.cacheTtlMs ?? 5 * 60_000);
   const id = (customerId: string) => ({ customerId });
 
   const api = {
