@@ -39,9 +39,7 @@ const layerRules = [
     })),
   ),
   {
-    // config.ts reads a few limits' defaults from the layers they belong to.
     files: ['src/*.ts'],
-    ignores: ['src/config.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [upwardImports(LAYERS.flat(), '\\./')] }] },
   },
 ];

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { LeadsyncError } from './errors.js';
-import { DEFAULT_MAX_ROW_CHARS } from './sheet/record-limits.js';
-import { DEFAULT_DEADLINE_MS, DEFAULT_MIN_BYTES_PER_SECOND } from './sources/download-deadline.js';
+import { DEFAULT_DEADLINE_MS, DEFAULT_MAX_ROW_CHARS, DEFAULT_MIN_BYTES_PER_SECOND } from './defaults.js';
 
 const intFrom = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
 const list = z

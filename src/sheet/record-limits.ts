@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_ROW_CHARS } from '../defaults.js';
 import { LeadsyncError } from '../errors.js';
 
 /**
@@ -16,8 +17,6 @@ export interface RecordLimits {
 
 export const GOOGLE_MAX_CELL_CHARS = 50_000;
 export const GOOGLE_MAX_COLUMNS = 18_278;
-/** The default of LEADSYNC_MAX_ROW_CHARS: five full cells. */
-export const DEFAULT_MAX_ROW_CHARS = 250_000;
 
 export const DEFAULT_RECORD_LIMITS: Readonly<RecordLimits> = Object.freeze({
   maxCellChars: GOOGLE_MAX_CELL_CHARS,

@@ -1,4 +1,4 @@
-import { DEFAULT_DEADLINE_MS, DEFAULT_MIN_BYTES_PER_SECOND } from './download-deadline.js';
+import { DEFAULT_DEADLINE_MS, DEFAULT_MIN_BYTES_PER_SECOND } from '../defaults.js';
 import { fetchCsv } from './fetch-csv.js';
 import type { UrlGuard } from './ssrf.js';
 import type { OpenOptions, SheetBody, SheetSource } from './types.js';

@@ -1,9 +1,5 @@
 import { LeadsyncError } from '../errors.js';
 
-/** Defaults of config.fetch.deadlineMs and config.fetch.minBytesPerSecond. */
-export const DEFAULT_DEADLINE_MS = 600_000;
-export const DEFAULT_MIN_BYTES_PER_SECOND = 1024;
-
 export interface DownloadDeadline {
   /** Aborts when the deadline passes (reason SHEET_DOWNLOAD_TIMEOUT) or when the caller's signal does. */
   signal: AbortSignal;

@@ -30,6 +30,7 @@ describe('the layer rule', () => {
     ['src/worker/upward.ts', "import { buildApp } from '../api/app.js';"],
     ['src/api/upward.ts', "export { startService } from '../service/server.js';"],
     ['src/errors-upward.ts', "import { loadLeadIndex } from './sync/lead-index.js';"],
+    ['src/config.ts', "import { recordLimits } from './sheet/record-limits.js';"],
   ])('fails %s', async (filePath, code) => {
     expect(await layerErrors(filePath, `${code}\nexport const x = 1;\n`)).toHaveLength(1);
   });
@@ -39,7 +40,7 @@ describe('the layer rule', () => {
     ['src/sync/downward.ts', "import type { NewEvent } from '../events/event-types.js';"],
     ['src/worker/downward.ts', "import { runSync } from '../sync/engine.js';"],
     ['src/cli/downward.ts', "import { startService } from '../service/server.js';"],
-    ['src/config.ts', "import { DEFAULT_MAX_ROW_CHARS } from './sheet/record-limits.js';"],
+    ['src/sheet/downward.ts', "import { DEFAULT_MAX_ROW_CHARS } from '../defaults.js';"],
   ])('passes %s', async (filePath, code) => {
     expect(await layerErrors(filePath, `${code}\nexport const x = 1;\n`)).toEqual([]);
   });
