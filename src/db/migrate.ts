@@ -13,6 +13,7 @@ import * as leadChanges from './migrations/0009-lead-changes.js';
 import * as pushAndRevisions from './migrations/0010-push-and-revisions.js';
 import * as dueWorkIndex from './migrations/0011-due-work-index.js';
 import * as googleQuota from './migrations/0012-google-quota.js';
+import * as sqlitePrimaryKeys from './migrations/0013-sqlite-primary-keys-not-null.js';
 
 /**
  * Every migration, by name, in order. Imported rather than read from a folder so it works the
@@ -31,6 +32,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0010-push-and-revisions': pushAndRevisions,
   '0011-due-work-index': dueWorkIndex,
   '0012-google-quota': googleQuota,
+  '0013-sqlite-primary-keys-not-null': sqlitePrimaryKeys,
 });
 
 /** How often a SQLite migration that waited busy_timeout for another process's lock is tried again. */

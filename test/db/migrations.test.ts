@@ -5,6 +5,7 @@ import { Migrator, NO_MIGRATIONS, sql, type Kysely } from 'kysely';
 import { expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { dialectOf } from '../../src/db/dialect.js';
+import { createCustomer } from '../../src/db/customers.repository.js';
 import { MIGRATIONS, migrateToLatest } from '../../src/db/migrate.js';
 import { fieldRecord, LEAD_FIELD_TABLE, type LeadFieldName } from '../../src/sheet/lead-fields.js';
 import { createTestDatabase, describeEachDialect, useTestDatabase } from '../helpers/databases.js';
@@ -212,20 +213,6 @@ const EXPECTED: { [T in keyof Database]: Record<keyof Database[T], Nullability> 
   google_quota: { name: 'not null', nextFreeMs: 'not null', sendAtMs: 'not null' },
 };
 
-/**
- * SQLite lets a non-INTEGER PRIMARY KEY hold NULL unless it is also declared NOT NULL, which
- * migrations 0002, 0010 and 0012 left out for these keys (the code never writes a null there).
- */
-function expectedFor(dialect: string): typeof EXPECTED {
-  if (dialect !== 'sqlite') return EXPECTED;
-  return {
-    ...EXPECTED,
-    api_tokens: { ...EXPECTED.api_tokens, id: 'null' },
-    push_urls: { ...EXPECTED.push_urls, customerId: 'null' },
-    google_quota: { ...EXPECTED.google_quota, name: 'null' },
-  };
-}
-
 const EXPECTED_INDEXES = [
   'leads_customerId_id_idx',
   'leads_sync_index_idx',
@@ -263,7 +250,7 @@ describeEachDialect('migrations', (dialect) => {
   });
 
   it('create every column of database.ts, with its nullability', async () => {
-    expect(await schemaOf(fresh.db)).toMatchObject(expectedFor(dialect));
+    expect(await schemaOf(fresh.db)).toMatchObject(EXPECTED);
   });
 
   it('create the indexes that paging, run history and scheduling rely on', async () => {
@@ -283,7 +270,65 @@ describeEachDialect('migrations', (dialect) => {
     expect(down.error).toBeUndefined();
     expect(await fresh.db.introspection.getTables()).toEqual([]);
     expect(await migrateToLatest(fresh.db)).toEqual({ applied: Object.keys(MIGRATIONS) });
-    expect(await schemaOf(fresh.db)).toMatchObject(expectedFor(dialect));
+    expect(await schemaOf(fresh.db)).toMatchObject(EXPECTED);
+  });
+
+  it('rebuild the tables whose keys 0013 makes NOT NULL on SQLite with every row, constraint and cascade kept', async () => {
+    const target = await createTestDatabase(dialect, { migrate: false });
+    try {
+      const migrator = new Migrator({
+        db: target.db,
+        provider: { getMigrations: () => Promise.resolve({ ...MIGRATIONS }) },
+      });
+      expect((await migrator.migrateTo('0012-google-quota')).error).toBeUndefined();
+      const at = new Date().toISOString();
+      const customer = await createCustomer(
+        target.db,
+        { name: 'Keys', sheetUrl: 'https://example.com/keys.csv', sourceKind: 'csv_url' },
+        new Date(),
+      );
+      const token = { customerId: customer.id, label: 'ops', createdAt: at, tokenHash: 'h1' };
+      await target.db
+        .insertInto('api_tokens')
+        .values({ id: 't1', ...token })
+        .execute();
+      await target.db
+        .insertInto('push_urls')
+        .values({ customerId: customer.id, secretHash: 's', debounceSeconds: 5, createdAt: at, pushCount: 3 })
+        .execute();
+      await target.db
+        .insertInto('google_quota')
+        .values({ name: 'project', nextFreeMs: 1, sendAtMs: 2 })
+        .execute();
+
+      expect(await migrateToLatest(target.db)).toEqual({ applied: ['0013-sqlite-primary-keys-not-null'] });
+
+      expect(await schemaOf(target.db)).toMatchObject(EXPECTED);
+      expect(await target.db.selectFrom('api_tokens').select(['id', 'tokenHash']).execute()).toEqual([
+        { id: 't1', tokenHash: 'h1' },
+      ]);
+      expect(
+        Number((await target.db.selectFrom('push_urls').selectAll().executeTakeFirst())?.pushCount),
+      ).toBe(3);
+      expect(await target.db.selectFrom('google_quota').selectAll().execute()).toEqual([
+        { name: 'project', nextFreeMs: 1, sendAtMs: 2 },
+      ]);
+      // A null key, a second token with the same hash: refused, as before the rebuild.
+      const nullKey = sql`insert into api_tokens (id, "tokenHash", label, "createdAt") values (null, 'h2', 'x', ${at})`;
+      await expect(nullKey.execute(target.db)).rejects.toThrow(/not.null/i);
+      await expect(
+        target.db
+          .insertInto('api_tokens')
+          .values({ id: 't2', ...token })
+          .execute(),
+      ).rejects.toThrow(/unique/i);
+      // Removing the customer still takes its token and push URL with it.
+      await target.db.deleteFrom('customers').where('id', '=', customer.id).execute();
+      expect(await target.db.selectFrom('api_tokens').selectAll().execute()).toEqual([]);
+      expect(await target.db.selectFrom('push_urls').selectAll().execute()).toEqual([]);
+    } finally {
+      await target.drop();
+    }
   });
 
   it('let two processes that start on a fresh database at once both come up, migrating it once', async () => {
@@ -292,7 +337,7 @@ describeEachDialect('migrations', (dialect) => {
       const outputs = await Promise.all([migrateInProcess(target.url), migrateInProcess(target.url)]);
       const applied = outputs.flatMap((o) => (JSON.parse(o) as { applied: string[] }).applied);
       expect(applied).toEqual(Object.keys(MIGRATIONS));
-      expect(await schemaOf(target.db)).toMatchObject(expectedFor(dialect));
+      expect(await schemaOf(target.db)).toMatchObject(EXPECTED);
     } finally {
       await target.drop();
     }
