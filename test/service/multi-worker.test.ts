@@ -4,6 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { listRuns, type SyncRun } from '../../src/db/sync-runs.repository.js';
 import { leadsCsv, sheetId, startHarness, type Harness } from '../api/harness.js';
 import { describeEachDialect } from '../helpers/databases.js';
+import { settled } from '../worker/settled.js';
 import { until } from './until.js';
 import { startLeadsync, type LeadsyncProcess } from './worker-process.js';
 import type { LiveEvent } from '../../src/events/event-types.js';
@@ -75,8 +76,9 @@ describeEachDialect(
             (runs) => finished(runs).length >= perCustomer,
             20_000,
           );
-        // Six poll intervals: a second claim of a customer that is not due would have started by now.
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        // Settled (no lease held, nothing queued, next run minutes away): no further run of any of
+        // them can start on its own, so a second claim would be among the runs counted below.
+        for (const id of ids) await settled(h.t.db, id);
         const runs = await Promise.all(ids.map(allRuns));
         for (const [i, r] of runs.entries()) {
           expect(r.length, `runs of customer ${i}`).toBe(perCustomer);
