@@ -20,7 +20,8 @@ describeEachDialect('worker and API contract', (dialect) => {
       metrics: h.metrics,
       concurrency: 4,
       pollIntervalMs: 20,
-      leaseMs: 1000,
+      // Nothing here waits for a lease to run out: a long one, so no late heartbeat can lose it.
+      leaseMs: 30_000,
       autoPauseFailures: 20,
     });
     worker.start();
@@ -130,7 +131,8 @@ describeEachDialect('worker and API contract', (dialect) => {
     startWorker();
     const id = await synced('Manual', 23, 5);
     const before = await status(id);
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    // The manual run starts after the first one ended and takes more than a millisecond, so its
+    // nextRunAt cannot equal the first one's: the change says the lease was given back.
     await trigger(id);
     const [manual] = await until(
       () => runsJson(id),
