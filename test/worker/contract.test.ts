@@ -91,7 +91,10 @@ describeEachDialect('worker and API contract', (dialect) => {
     startWorker();
     const id = await synced('Running', 22, 5);
     h.google.setSheet(sheetId(22), [{ gid: '0', title: 'Leads', csv: leadsCsv(600, 'v2') }]);
-    h.google.fault(sheetId(22), { slowBody: { chunkBytes: 2000, delayMs: 25 } }, { times: 1 });
+    // The download stops after 2 KB until the test has seen the run and sent its triggers.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    h.google.fault(sheetId(22), { holdAfterBytes: 2000, until: held }, { times: 1 });
     await trigger(id);
     const [running] = await until(
       () => runsJson(id),
@@ -113,6 +116,7 @@ describeEachDialect('worker and API contract', (dialect) => {
         status: 'running',
       });
     }
+    release();
     const runs = await until(
       () => runsJson(id),
       (r) => r.length === 3 && r[0]!.outcome !== null,
