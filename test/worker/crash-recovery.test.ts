@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { claimDueCustomers } from '../../src/db/scheduler.repository.js';
 import { insertRun, listRuns } from '../../src/db/sync-runs.repository.js';
+import { getSyncState } from '../../src/db/sync-states.repository.js';
 import { Worker } from '../../src/worker/worker.js';
 import { leadsCsv, sheetId, startHarness, type Harness } from '../api/harness.js';
 import { describeEachDialect } from '../helpers/databases.js';
@@ -135,7 +136,11 @@ describeEachDialect('recovering from a dead worker', (dialect) => {
       (s) => s.status === 'success',
     );
     h.google.setSheet(sheetId(44), [{ gid: '0', title: 'Leads', csv: leadsCsv(400, 'v2') }]);
-    h.google.fault(sheetId(44), { slowBody: { chunkBytes: 1000, delayMs: 20 } }, { times: 1 });
+    // The download stops after 1 KB until the lease has run out under it and the worker has
+    // dealt with that (taken the customer again, or cancelled the run for the lost lease).
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    h.google.fault(sheetId(44), { holdAfterBytes: 1000, until: held }, { times: 1 });
     await h.call('POST', `/api/leads/sync/trigger?customerId=${id}`);
     await until(
       () => listRuns(h.t.db, { customerId: id, limit: 10 }),
@@ -147,6 +152,15 @@ describeEachDialect('recovering from a dead worker', (dialect) => {
       .set({ leaseExpiresAt: new Date(Date.now() - 1).toISOString() })
       .where('customerId', '=', id)
       .execute();
+    await until(
+      async () => ({
+        state: await getSyncState(h.t.db, id),
+        runs: await listRuns(h.t.db, { customerId: id, limit: 10 }),
+      }),
+      ({ state, runs }) =>
+        runs[0]!.outcome === 'cancelled' || (state?.leaseExpiresAt ?? '') > new Date().toISOString(),
+    );
+    release();
     const runs = await until(
       () => listRuns(h.t.db, { customerId: id, limit: 10 }),
       (r) => r[0]!.outcome === 'success',
