@@ -155,10 +155,11 @@ describeEachDialect('leadsync sync beside a worker', (dialect) => {
   }, 60_000);
 
   it('commits a sync that takes several lease periods: the heartbeat renews the lease (no false WORKER_LOST)', async () => {
-    // 300 rows ≈ 91 KiB at 4 KiB per 110 ms: at least 2.4 s of download against a 1 s lease. (A
-    // 300 ms lease proved too tight for a loaded machine: beats renewed every 100 ms landed up to
-    // 270 ms apart on an idle one, so an event-loop stall of 200 ms more lost the lease for real.)
-    const customer = await slowCustomer(300, 110);
+    // 300 rows = 92 KiB, 24 pieces of 4 KiB each followed by 90 ms: at least 2.16 s of download
+    // against a 1 s lease. (A 300 ms lease proved too tight for a loaded machine: beats renewed
+    // every 100 ms landed up to 270 ms apart on an idle one, so an event-loop stall of 200 ms more
+    // lost the lease for real.)
+    const customer = await slowCustomer(300, 90);
     const started = Date.now();
 
     const result = await leadsyncInProcess(
