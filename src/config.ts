@@ -69,6 +69,8 @@ const schema = z.object({
   LEADSYNC_LEASE_MS: intFrom(60_000, 100),
   /** LEADSYNC_POLL_INTERVAL_MS: how often an idle worker looks for due customers. Default 1000. */
   LEADSYNC_POLL_INTERVAL_MS: intFrom(1000, 10),
+  /** LEADSYNC_LEASE_WAIT_POLL_MS: how often a waiting CLI `sync`/`approve` looks whether the customer is free. Default 1000. */
+  LEADSYNC_LEASE_WAIT_POLL_MS: intFrom(1000, 10),
   /** LEADSYNC_DEFAULT_INTERVAL_MINUTES: schedule of a customer created without one. Default 10. */
   LEADSYNC_DEFAULT_INTERVAL_MINUTES: intFrom(10, 1),
   /** LEADSYNC_GOOGLE_PROJECT_RATE_PER_MINUTE: Google requests per minute: all workers together on PostgreSQL, one process on SQLite. Default 300. */
@@ -183,7 +185,14 @@ export interface ServiceConfig {
   host: string;
   adminToken: string | null;
   cacheTtlSeconds: number;
-  worker: { concurrency: number; leaseMs: number; pollIntervalMs: number; autoPauseFailures: number };
+  worker: {
+    concurrency: number;
+    leaseMs: number;
+    pollIntervalMs: number;
+    autoPauseFailures: number;
+    /** How often a waiting CLI looks at a held lease; optional for literal configs (default 1000). */
+    leaseWaitPollMs?: number;
+  };
   defaultIntervalMinutes: number;
   rateLimits: {
     googleProjectPerMinute: number;
@@ -242,6 +251,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
         leaseMs: e.LEADSYNC_LEASE_MS,
         pollIntervalMs: e.LEADSYNC_POLL_INTERVAL_MS,
         autoPauseFailures: e.LEADSYNC_AUTO_PAUSE_FAILURES,
+        leaseWaitPollMs: e.LEADSYNC_LEASE_WAIT_POLL_MS,
       },
       defaultIntervalMinutes: e.LEADSYNC_DEFAULT_INTERVAL_MINUTES,
       rateLimits: {

@@ -66,6 +66,7 @@ export async function runUnderLease(
   for (const s of SIGNALS) process.on(s, onSignal);
   try {
     let waitedMs: number;
+    let toldWaiting = false;
     try {
       waitedMs = await takeLeaseWhenFree({
         db,
@@ -76,16 +77,20 @@ export async function runUnderLease(
         wait: choice.wait,
         waitTimeoutMs: choice.waitTimeoutMs,
         signal: controller.signal,
-        onWait: (holder) =>
+        onWait: (holder) => {
+          toldWaiting = true;
           io.err(
             `customer ${customer.name} is being synced by ${holder}; waiting for it to finish (Ctrl-C to stop, --no-wait to exit)\n`,
-          ),
+          );
+        },
+        ...(service.worker.leaseWaitPollMs !== undefined && { pollMs: service.worker.leaseWaitPollMs }),
       });
     } catch (error) {
       if (interrupted) return { kind: 'interrupted', signal: interrupted, run: null };
       throw error;
     }
-    if (waitedMs >= 1000) io.err(`waited ${(waitedMs / 1000).toFixed(1)} s; syncing ${customer.name}\n`);
+    // Whoever was told it waits is told when the waiting ended, however short it was.
+    if (toldWaiting) io.err(`waited ${(waitedMs / 1000).toFixed(1)} s; syncing ${customer.name}\n`);
     const ending = {
       db,
       clock: () => new Date(),

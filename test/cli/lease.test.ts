@@ -5,23 +5,28 @@ import { claimLease, releaseLease } from '../../src/db/sync-leases.repository.js
 import { describeEachDialect } from '../helpers/databases.js';
 import { generatedSheet } from '../sync/generated-sheet.js';
 import { useSyncBed, type TestCustomer } from '../sync/support.js';
-import { jsonOf, leadsync, startLeadsync, type CliTarget } from './support.js';
+import { leadsyncInProcess, startLeadsyncInProcess } from './in-process.js';
+import { jsonOf, startLeadsync, type CliTarget } from './support.js';
 
 /**
  * The CLI beside the service: `sync` and `approve` run under the customer's lease like a worker,
  * wait while someone else holds it (or exit 4 with `--no-wait`), and leave the customer so the
- * worker neither runs it beside them nor syncs it again right after.
+ * worker neither runs it beside them nor syncs it again right after. The commands run in the
+ * test's process (a waiting one polls every 20 ms instead of every second); Ctrl-C is sent to a
+ * real process.
  */
 const FAKE_WORKER = 'worker:fake:1';
+const OTHER_WORKER = 'worker:fake:2';
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describeEachDialect('leadsync sync beside a worker', (dialect) => {
   const bed = useSyncBed(dialect);
-  const target = (env?: Record<string, string>): CliTarget => ({
+  const target = (env: Record<string, string> = {}) => ({
     databaseUrl: bed.url,
     fake: bed.fake,
-    ...(env && { env }),
+    env: { LEADSYNC_LEASE_WAIT_POLL_MS: '20', ...env },
   });
+  const processTarget = (): CliTarget => ({ databaseUrl: bed.url, fake: bed.fake });
   const syncArgs = (customer: TestCustomer, ...more: string[]) => [
     'sync',
     customer.sheetUrl,
@@ -35,6 +40,14 @@ describeEachDialect('leadsync sync beside a worker', (dialect) => {
     bed.fake.fault(customer.sheetId, { slowBody: { chunkBytes: 4096, delayMs } });
     return customer;
   };
+  /** A sheet of `rows` leads whose download stops after its first 4 KiB until `release()`. */
+  const heldCustomer = async (rows: number) => {
+    const customer = await bed.customer(generatedSheet(rows));
+    let release = () => {};
+    const until = new Promise<void>((resolve) => (release = resolve));
+    bed.fake.fault(customer.sheetId, { holdAfterBytes: 4096, until }, { times: 1 });
+    return { customer, release };
+  };
   const until = async (what: string, check: () => Promise<boolean>, timeoutMs = 20_000) => {
     const end = Date.now() + timeoutMs;
     while (!(await check())) {
@@ -47,15 +60,23 @@ describeEachDialect('leadsync sync beside a worker', (dialect) => {
     const customer = await bed.customer('Name,Email\nAda,ada@example.com\nBob,bob@example.com\n');
     expect(await claimLease(bed.db, customer.id, FAKE_WORKER, 60_000, new Date())).toBe(true);
 
-    const cli = startLeadsync(syncArgs(customer, '--json'), target());
+    const cli = startLeadsyncInProcess(syncArgs(customer, '--json'), target());
     await cli.waitForStderr(
       `customer ${customer.name} is being synced by ${FAKE_WORKER}; waiting for it to finish (Ctrl-C to stop, --no-wait to exit)`,
     );
-    await pause(1500); // At least one more poll: still waiting, nothing written.
+    // The lease changes hands: the CLI names the new holder only after one more look at the
+    // lease, so it polled again and still waits, with nothing written.
+    await bed.db
+      .updateTable('lead_sync_states')
+      .set({ leaseOwner: OTHER_WORKER })
+      .where('customerId', '=', customer.id)
+      .where('leaseOwner', '=', FAKE_WORKER)
+      .execute();
+    await cli.waitForStderr(`customer ${customer.name} is being synced by ${OTHER_WORKER}; waiting`);
     expect(await bed.runs(customer)).toEqual([]);
-    expect((await bed.state(customer)).leaseOwner).toBe(FAKE_WORKER);
+    expect((await bed.state(customer)).leaseOwner).toBe(OTHER_WORKER);
 
-    expect(await releaseLease(bed.db, customer.id, FAKE_WORKER)).toBe(true);
+    expect(await releaseLease(bed.db, customer.id, OTHER_WORKER)).toBe(true);
     const result = await cli.done;
 
     expect(result.code).toBe(0);
@@ -73,8 +94,8 @@ describeEachDialect('leadsync sync beside a worker', (dialect) => {
       bed.db.selectFrom('customers').selectAll().where('id', '=', customer.id).executeTakeFirstOrThrow();
     const before = { customer: await customerRow(), state: await bed.state(customer) };
 
-    const text = await leadsync(syncArgs(customer, '--no-wait', '--key', 'Email'), target());
-    const json = await leadsync(syncArgs(customer, '--no-wait', '--json'), target());
+    const text = await leadsyncInProcess(syncArgs(customer, '--no-wait', '--key', 'Email'), target());
+    const json = await leadsyncInProcess(syncArgs(customer, '--no-wait', '--json'), target());
 
     expect(text.code).toBe(4);
     expect(text.stderr).toContain(
@@ -95,9 +116,9 @@ describeEachDialect('leadsync sync beside a worker', (dialect) => {
 
   it("holds the lease while it syncs, so the worker's claim skips the customer, and leaves nothing for a second sync", async () => {
     // A new customer: its first run is queued (`create`), which the CLI's run serves.
-    const customer = await slowCustomer(300, 60);
+    const { customer, release } = await heldCustomer(300);
     expect((await bed.state(customer)).pendingTrigger).toBe('create');
-    const cli = startLeadsync(syncArgs(customer, '--json'), target());
+    const cli = startLeadsyncInProcess(syncArgs(customer, '--json'), target());
     await until('the CLI to start its run', async () => (await bed.runs(customer)).length > 0);
 
     const state = await bed.state(customer);
@@ -113,6 +134,7 @@ describeEachDialect('leadsync sync beside a worker', (dialect) => {
     expect(during.map((c) => c.customerId)).not.toContain(customer.id);
     expect((await bed.runs(customer))[0]?.outcome).toBeNull(); // Still running.
 
+    release();
     const result = await cli.done;
     expect(result.code).toBe(0);
     const run = jsonOf<SyncRun>(result);
@@ -133,13 +155,17 @@ describeEachDialect('leadsync sync beside a worker', (dialect) => {
   }, 60_000);
 
   it('commits a sync that takes several lease periods: the heartbeat renews the lease (no false WORKER_LOST)', async () => {
-    // 300 rows ≈ 91 KiB at 4 KiB per 150 ms: about 3.4 s of download against a 1 s lease. (A 300 ms
-    // lease proved too tight for a loaded machine: beats renewed every 100 ms landed up to 270 ms
-    // apart on an idle one, so an event-loop stall of 200 ms more lost the lease for real.)
-    const customer = await slowCustomer(300, 150);
+    // 300 rows = 92 KiB, 24 pieces of 4 KiB each followed by 90 ms: at least 2.16 s of download
+    // against a 1 s lease. (A 300 ms lease proved too tight for a loaded machine: beats renewed
+    // every 100 ms landed up to 270 ms apart on an idle one, so an event-loop stall of 200 ms more
+    // lost the lease for real.)
+    const customer = await slowCustomer(300, 90);
     const started = Date.now();
 
-    const result = await leadsync(syncArgs(customer, '--json'), target({ LEADSYNC_LEASE_MS: '1000' }));
+    const result = await leadsyncInProcess(
+      syncArgs(customer, '--json'),
+      target({ LEADSYNC_LEASE_MS: '1000' }),
+    );
 
     const run = jsonOf<SyncRun>(result);
     expect(run.error).toBeNull();
@@ -151,8 +177,8 @@ describeEachDialect('leadsync sync beside a worker', (dialect) => {
   }, 60_000);
 
   it('on Ctrl-C cancels the sync, releases the customer and exits 130', async () => {
-    const customer = await slowCustomer(300, 150); // About 3.4 s: Ctrl-C lands mid-download.
-    const cli = startLeadsync(syncArgs(customer), target());
+    const { customer, release } = await heldCustomer(300); // Ctrl-C lands mid-download.
+    const cli = startLeadsync(syncArgs(customer), processTarget());
     await cli.waitForStderr('fetching');
     await until('the CLI to hold the lease', async () =>
       Boolean((await bed.state(customer)).leaseOwner?.startsWith('cli:')),
@@ -160,6 +186,7 @@ describeEachDialect('leadsync sync beside a worker', (dialect) => {
 
     cli.kill('SIGINT');
     const result = await cli.done;
+    release();
 
     expect(result.code).toBe(130);
     expect(result.stderr).toContain('interrupted by SIGINT: the run was cancelled');
@@ -178,9 +205,9 @@ describeEachDialect('leadsync sync beside a worker', (dialect) => {
     expect(held.outcome).toBe('needs_review');
     expect(await claimLease(bed.db, customer.id, FAKE_WORKER, 60_000, new Date())).toBe(true);
 
-    const busy = await leadsync(['approve', held.id, '--no-wait'], target());
+    const busy = await leadsyncInProcess(['approve', held.id, '--no-wait'], target());
     expect(busy.code).toBe(4);
-    const cli = startLeadsync(['approve', held.id, '--json'], target());
+    const cli = startLeadsyncInProcess(['approve', held.id, '--json'], target());
     await cli.waitForStderr(`is being synced by ${FAKE_WORKER}; waiting`);
     await releaseLease(bed.db, customer.id, FAKE_WORKER);
     const result = await cli.done;

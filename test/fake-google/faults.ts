@@ -17,6 +17,8 @@ export type Fault =
   | { slowBody: { chunkBytes: number; delayMs: number } }
   /** Sends this many body bytes, then nothing (the connection stays open). */
   | { stallAfterBytes: number }
+  /** Sends this many body bytes, then the rest once `until` settles: a download held open exactly as long as a test needs. */
+  | { holdAfterBytes: number; until: Promise<unknown> }
   /** Gzips the body and says so, whatever the request's Accept-Encoding. */
   | { unsolicitedGzip: true }
   /** Labels the body with this Content-Encoding, bytes unchanged (e.g. `br`). */
@@ -108,6 +110,12 @@ export function sendBody(res: ServerResponse, plain: Buffer, options: SendBodyOp
   }
   if (fault && 'stallAfterBytes' in fault) {
     res.write(body.subarray(0, fault.stallAfterBytes));
+    return;
+  }
+  if (fault && 'holdAfterBytes' in fault) {
+    res.write(body.subarray(0, fault.holdAfterBytes));
+    const rest = () => void (res.destroyed || res.end(body.subarray(fault.holdAfterBytes)));
+    fault.until.then(rest, rest);
     return;
   }
   if (fault && 'slowBody' in fault) {

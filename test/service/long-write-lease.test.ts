@@ -4,12 +4,14 @@ import { listRuns } from '../../src/db/sync-runs.repository.js';
 import { startHarness, type Harness } from '../api/harness.js';
 import { describeEachDialect } from '../helpers/databases.js';
 import { startSlowSync, type SlowSync } from './slow-writes.js';
+import { settled } from '../worker/settled.js';
 import { until } from './until.js';
 
 // Short enough that the apply lasts several leases, long enough that a loaded 2-core machine
-// does not miss a heartbeat (every third of the lease) by scheduling alone.
-const LEASE_MS = 1200;
-const ROWS = 2200;
+// does not miss a heartbeat (every third of the lease) by scheduling alone: a lease is lost only
+// after a stall of two thirds of it. The apply takes at least (ROWS - one batch) × ROW_MS = 3.56 s.
+const LEASE_MS = 1000;
+const ROWS = 1800;
 const ROW_MS = 2;
 
 /**
@@ -66,10 +68,16 @@ describeEachDialect('a write longer than the lease', (dialect) => {
     expect(run).toMatchObject({ outcome: 'success', rowsInserted: ROWS, error: null });
     expect(await countLeads(h.t.db, id)).toBe(ROWS);
 
-    // Two leases later nothing more happened: no second run, no stop, nothing logged.
-    await new Promise((resolve) => setTimeout(resolve, 2 * LEASE_MS));
+    // Nothing more can happen: once the customer is settled (lease given back, nothing queued,
+    // next run 10 minutes away) no run can start on its own, and once the worker's run has ended
+    // (its promise, log included, settled) it has nothing left to log. No second run, no stop,
+    // nothing logged.
+    await settled(h.t.db, id);
+    await until(
+      async () => worker.active,
+      (active) => active.length === 0,
+    );
     expect(await listRuns(h.t.db, { customerId: id, limit: 10 })).toHaveLength(1);
-    expect(worker.active).toEqual([]);
     expect(logs).toEqual([]);
   });
 });

@@ -4,13 +4,19 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { listRuns, type SyncRun } from '../../src/db/sync-runs.repository.js';
 import { leadsCsv, sheetId, startHarness, type Harness } from '../api/harness.js';
 import { describeEachDialect } from '../helpers/databases.js';
+import { settled } from '../worker/settled.js';
 import { until } from './until.js';
 import { startLeadsync, type LeadsyncProcess } from './worker-process.js';
 import type { LiveEvent } from '../../src/events/event-types.js';
 
 const link = (n: number) => `https://docs.google.com/spreadsheets/d/${sheetId(n)}/edit#gid=0`;
-/** Short, so the kill test is quick; long enough that a busy machine's late heartbeat loses no lease. */
+/** Long enough that a busy machine's late heartbeat loses no lease (the survivor's 20,000-row sync). */
 const LEASE_MS = 3000;
+/**
+ * The lease of the worker the kill test kills: shorter, so the survivor waits less for it to run
+ * out. It only ever runs small syncs and the first second of the big one (beats every 500 ms).
+ */
+const VICTIM_LEASE_MS = 1500;
 const CUSTOMERS = 50;
 
 /**
@@ -39,7 +45,10 @@ describeEachDialect(
         // Small batches make the kill test's write transaction long enough to be caught mid-way.
         LEADSYNC_BATCH_SIZE: '100',
       };
-      workers = await Promise.all([startLeadsync(['worker'], env), startLeadsync(['worker'], env)]);
+      workers = await Promise.all([
+        startLeadsync(['worker'], env),
+        startLeadsync(['worker'], { ...env, LEADSYNC_LEASE_MS: String(VICTIM_LEASE_MS) }),
+      ]);
     });
     afterAll(async () => {
       await Promise.all(workers.map((w) => w.stop()));
@@ -75,8 +84,9 @@ describeEachDialect(
             (runs) => finished(runs).length >= perCustomer,
             20_000,
           );
-        // Six poll intervals: a second claim of a customer that is not due would have started by now.
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        // Settled (no lease held, nothing queued, next run minutes away): no further run of any of
+        // them can start on its own, so a second claim would be among the runs counted below.
+        for (const id of ids) await settled(h.t.db, id);
         const runs = await Promise.all(ids.map(allRuns));
         for (const [i, r] of runs.entries()) {
           expect(r.length, `runs of customer ${i}`).toBe(perCustomer);
@@ -111,17 +121,24 @@ describeEachDialect(
       const unsubscribe = h.bus.subscribe((e) => events.push(e));
       const admin = new pg.Client({ connectionString: h.t.url });
       await admin.connect();
+      const [survivor, victim] = workers as [LeadsyncProcess, LeadsyncProcess];
       try {
-        const res = await h.call('POST', '/api/customers', { name: 'Big', sheetUrl: link(n) });
-        const id = res.json().id as string;
-        const started = await until(
-          async () => events.find((e) => e.type === 'run-started' && e.customerId === id),
-          (e) => e !== undefined,
-        );
-        const victim = workers.find(
-          (w) => started?.type === 'run-started' && w.workerId === started.workerId,
-        )!;
-        const survivor = workers.find((w) => w !== victim)!;
+        // The survivor sleeps (SIGSTOP) while the customer is created, so the victim (the short
+        // lease) claims it. It is idle then (every customer settled): it holds nothing the victim needs.
+        survivor.child.kill('SIGSTOP');
+        let started: LiveEvent | undefined;
+        let id: string;
+        try {
+          const res = await h.call('POST', '/api/customers', { name: 'Big', sheetUrl: link(n) });
+          id = res.json().id as string;
+          started = await until(
+            async () => events.find((e) => e.type === 'run-started' && e.customerId === id),
+            (e) => e !== undefined,
+          );
+        } finally {
+          survivor.child.kill('SIGCONT');
+        }
+        expect(started).toMatchObject({ workerId: victim.workerId });
         // Wait until the sync's write transaction has been open a while (it has written batches).
         await until(
           async () =>
@@ -177,7 +194,9 @@ describeEachDialect(
           workerId: survivor.workerId,
         });
         // Not before the dead worker's last heartbeat ran out (beats come every third of the lease).
-        expect(Date.parse(runs[1]!.startedAt)).toBeGreaterThanOrEqual(killedAt + (LEASE_MS * 2) / 3 - 100);
+        expect(Date.parse(runs[1]!.startedAt)).toBeGreaterThanOrEqual(
+          killedAt + (VICTIM_LEASE_MS * 2) / 3 - 100,
+        );
         const leads = await admin.query<{ total: string; keys: string; emails: string }>(
           `SELECT count(*) AS total, count(DISTINCT "externalKey") AS keys, count(DISTINCT email) AS emails
              FROM leads WHERE "customerId" = $1 AND "deletedAt" IS NULL`,

@@ -20,7 +20,8 @@ describeEachDialect('worker and API contract', (dialect) => {
       metrics: h.metrics,
       concurrency: 4,
       pollIntervalMs: 20,
-      leaseMs: 1000,
+      // Nothing here waits for a lease to run out: a long one, so no late heartbeat can lose it.
+      leaseMs: 30_000,
       autoPauseFailures: 20,
     });
     worker.start();
@@ -90,7 +91,10 @@ describeEachDialect('worker and API contract', (dialect) => {
     startWorker();
     const id = await synced('Running', 22, 5);
     h.google.setSheet(sheetId(22), [{ gid: '0', title: 'Leads', csv: leadsCsv(600, 'v2') }]);
-    h.google.fault(sheetId(22), { slowBody: { chunkBytes: 2000, delayMs: 25 } }, { times: 1 });
+    // The download stops after 2 KB until the test has seen the run and sent its triggers.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    h.google.fault(sheetId(22), { holdAfterBytes: 2000, until: held }, { times: 1 });
     await trigger(id);
     const [running] = await until(
       () => runsJson(id),
@@ -112,6 +116,7 @@ describeEachDialect('worker and API contract', (dialect) => {
         status: 'running',
       });
     }
+    release();
     const runs = await until(
       () => runsJson(id),
       (r) => r.length === 3 && r[0]!.outcome !== null,
@@ -130,7 +135,8 @@ describeEachDialect('worker and API contract', (dialect) => {
     startWorker();
     const id = await synced('Manual', 23, 5);
     const before = await status(id);
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    // The manual run starts after the first one ended and takes more than a millisecond, so its
+    // nextRunAt cannot equal the first one's: the change says the lease was given back.
     await trigger(id);
     const [manual] = await until(
       () => runsJson(id),

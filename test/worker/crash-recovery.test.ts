@@ -1,10 +1,12 @@
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { claimDueCustomers } from '../../src/db/scheduler.repository.js';
 import { insertRun, listRuns } from '../../src/db/sync-runs.repository.js';
+import { getSyncState } from '../../src/db/sync-states.repository.js';
 import { Worker } from '../../src/worker/worker.js';
 import { leadsCsv, sheetId, startHarness, type Harness } from '../api/harness.js';
 import { describeEachDialect } from '../helpers/databases.js';
 import { until } from '../service/until.js';
+import { settled } from './settled.js';
 
 const link = (n: number) => `https://docs.google.com/spreadsheets/d/${sheetId(n)}/edit#gid=0`;
 /** The dead worker's lease: short, so the test is quick. The live worker's is longer, so a busy machine cannot make it lose its own. */
@@ -95,7 +97,8 @@ describeEachDialect('recovering from a dead worker', (dialect) => {
     h.google.setSheet(sheetId(43), [{ gid: '0', title: 'Leads', csv: leadsCsv(5) }]);
     const id = (await h.call('POST', '/api/customers', { name: 'Dead paused', sheetUrl: link(43) })).json()
       .id as string;
-    const claimedAt = new Date();
+    // Claimed one lease ago: its lease has run out, as when the worker died that long ago.
+    const claimedAt = new Date(Date.now() - DEAD_LEASE_MS - 1);
     const claims = await claimDueCustomers(h.t.db, 'dead-worker', {
       leaseMs: DEAD_LEASE_MS,
       limit: 10,
@@ -108,7 +111,6 @@ describeEachDialect('recovering from a dead worker', (dialect) => {
       startedAt: claimedAt.toISOString(),
       workerId: 'dead-worker',
     });
-    await new Promise((resolve) => setTimeout(resolve, DEAD_LEASE_MS + 20));
     expect((await h.call('POST', `/api/leads/sync/pause?customerId=${id}`)).statusCode).toBe(200);
     const [closed] = await listRuns(h.t.db, { customerId: id, limit: 10 });
     expect(closed).toMatchObject({ id: dead.id, outcome: 'failed', error: { code: 'WORKER_LOST' } });
@@ -134,7 +136,11 @@ describeEachDialect('recovering from a dead worker', (dialect) => {
       (s) => s.status === 'success',
     );
     h.google.setSheet(sheetId(44), [{ gid: '0', title: 'Leads', csv: leadsCsv(400, 'v2') }]);
-    h.google.fault(sheetId(44), { slowBody: { chunkBytes: 1000, delayMs: 20 } }, { times: 1 });
+    // The download stops after 1 KB until the lease has run out under it and the worker has
+    // dealt with that (taken the customer again, or cancelled the run for the lost lease).
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    h.google.fault(sheetId(44), { holdAfterBytes: 1000, until: held }, { times: 1 });
     await h.call('POST', `/api/leads/sync/trigger?customerId=${id}`);
     await until(
       () => listRuns(h.t.db, { customerId: id, limit: 10 }),
@@ -146,12 +152,22 @@ describeEachDialect('recovering from a dead worker', (dialect) => {
       .set({ leaseExpiresAt: new Date(Date.now() - 1).toISOString() })
       .where('customerId', '=', id)
       .execute();
+    await until(
+      async () => ({
+        state: await getSyncState(h.t.db, id),
+        runs: await listRuns(h.t.db, { customerId: id, limit: 10 }),
+      }),
+      ({ state, runs }) =>
+        runs[0]!.outcome === 'cancelled' || (state?.leaseExpiresAt ?? '') > new Date().toISOString(),
+    );
+    release();
     const runs = await until(
       () => listRuns(h.t.db, { customerId: id, limit: 10 }),
       (r) => r[0]!.outcome === 'success',
       10_000,
     );
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // Once settled (lease given back, nothing queued) no further run can start on its own.
+    await settled(h.t.db, id);
     const all = (await listRuns(h.t.db, { customerId: id, limit: 10 })).reverse();
     expect(all.length).toBe(runs.length);
     // The worker is alive: its own run must not be closed as lost while it goes on syncing.

@@ -29,7 +29,8 @@ describeEachDialect('worker', (dialect) => {
       metrics: h.metrics,
       concurrency: 4,
       pollIntervalMs: 20,
-      leaseMs: 1000,
+      // Nothing here waits for a lease to run out: a long one, so no late heartbeat can lose it.
+      leaseMs: 30_000,
       autoPauseFailures: 3,
     });
     worker.start();
