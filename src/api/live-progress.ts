@@ -17,6 +17,7 @@ const FRESH_MS = 10_000;
 export class LiveProgress {
   private readonly latest = new Map<string, { progress: SyncProgress; at: number }>();
   private readonly unsubscribe: () => void;
+  private readonly unsubscribeGap: () => void;
 
   constructor(
     bus: EventBus,
@@ -32,6 +33,9 @@ export class LiveProgress {
       )
         this.latest.delete(event.customerId);
     });
+    // Events were lost (the PostgreSQL bus reconnects): a run-finished may be among them, so no
+    // report can be trusted to mean "running" any more; the stored lease says it until new ones come.
+    this.unsubscribeGap = bus.onGap(() => this.latest.clear());
   }
 
   /** The live progress of a customer's running sync, if its worker reported one lately. */
@@ -44,6 +48,7 @@ export class LiveProgress {
 
   close(): void {
     this.unsubscribe();
+    this.unsubscribeGap();
     this.latest.clear();
   }
 }

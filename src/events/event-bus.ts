@@ -8,6 +8,12 @@ export interface EventBus {
   publish(event: LiveEvent): void;
   /** Returns the unsubscribe function. */
   subscribe(listener: EventListener): () => void;
+  /**
+   * Calls `listener` when events may have been lost (the PostgreSQL bus's connection dropped):
+   * what a subscriber concluded from earlier events (a sync still running) may be stale. Returns
+   * the unsubscribe function. The in-process bus loses nothing and never calls it.
+   */
+  onGap(listener: () => void): () => void;
   close(): Promise<void>;
 }
 

@@ -34,6 +34,10 @@ export class LocalEventBus implements EventBus {
     return () => this.emitter.off('event', listener);
   }
 
+  onGap(): () => void {
+    return () => {};
+  }
+
   async close(): Promise<void> {
     this.emitter.removeAllListeners();
   }

@@ -12,11 +12,12 @@ const RECONNECT_MS = 1000;
  * dedicated connection (a pooled one would lose its LISTEN when returned). Events are delivered
  * locally only when they come back from the server, so each process sees each event exactly once
  * and in the same order as everyone else. If the connection drops it is reopened; events published
- * meanwhile are lost, which is acceptable: SSE clients also read the stored state, and cache
- * entries expire on their TTL.
+ * meanwhile are lost, which is acceptable: SSE clients also read the stored state, cache
+ * entries expire on their TTL, and onGap tells subscribers that their picture may be stale.
  */
 export class PostgresEventBus implements EventBus {
   private readonly local = new LocalEventBus();
+  private readonly gapListeners = new Set<() => void>();
   private client: pg.Client | null = null;
   private closed = false;
   private connecting: Promise<void> | null = null;
@@ -45,8 +46,16 @@ export class PostgresEventBus implements EventBus {
     return this.local.subscribe(listener);
   }
 
+  onGap(listener: () => void): () => void {
+    this.gapListeners.add(listener);
+    return () => {
+      this.gapListeners.delete(listener);
+    };
+  }
+
   async close(): Promise<void> {
     this.closed = true;
+    this.gapListeners.clear();
     await this.connecting?.catch(() => {});
     await this.sending;
     const client = this.client;
@@ -77,6 +86,14 @@ export class PostgresEventBus implements EventBus {
   private reconnectLater(client: pg.Client): void {
     if (this.client !== client || this.closed) return;
     this.client = null;
+    // From here until the LISTEN is back, other processes' events (a run-finished) never arrive.
+    for (const listener of this.gapListeners) {
+      try {
+        listener();
+      } catch {
+        // Advisory, like the events themselves.
+      }
+    }
     const retry = () => {
       if (this.closed) return;
       this.connect().catch(() => setTimeout(retry, RECONNECT_MS).unref());

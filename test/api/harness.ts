@@ -29,7 +29,12 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(dialect: TestDialect, env: Record<string, string> = {}): Promise<Harness> {
+/** `clock`: the API's clock (default the real one), for a test that moves time on by itself. */
+export async function startHarness(
+  dialect: TestDialect,
+  env: Record<string, string> = {},
+  options: { clock?: () => Date } = {},
+): Promise<Harness> {
   const t = await createTestDatabase(dialect);
   const google = await startFakeGoogle();
   const config = loadConfig({
@@ -50,7 +55,7 @@ export async function startHarness(dialect: TestDialect, env: Record<string, str
     bus = pgBus;
   } else bus = new LocalEventBus();
   const metrics = new ServiceMetrics({ processMetrics: false });
-  const app = await buildApp({ db: t.db, dialect, config, bus, metrics });
+  const app = await buildApp({ db: t.db, dialect, config, bus, metrics, ...options });
   await app.ready();
   return {
     t,

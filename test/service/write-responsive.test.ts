@@ -4,7 +4,7 @@ import { startHarness, type Harness } from '../api/harness.js';
 import { describeEachDialect } from '../helpers/databases.js';
 import { quantile, startSlowSync, type SlowSync } from './slow-writes.js';
 
-const ROWS = 1500;
+const ROWS = 600;
 /** Small chunks: the event loop (SQLite) and the status route get a turn every 20 rows. */
 const BATCH = 20;
 const ROW_MS = 2;
