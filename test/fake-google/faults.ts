@@ -17,6 +17,8 @@ export type Fault =
   | { slowBody: { chunkBytes: number; delayMs: number } }
   /** Sends this many body bytes, then nothing (the connection stays open). */
   | { stallAfterBytes: number }
+  /** Sends `afterBytes` body bytes, then the rest once `until` resolves: a download held by the test. */
+  | { heldBody: { afterBytes: number; until: Promise<void> } }
   /** Gzips the body and says so, whatever the request's Accept-Encoding. */
   | { unsolicitedGzip: true }
   /** Labels the body with this Content-Encoding, bytes unchanged (e.g. `br`). */
@@ -108,6 +110,13 @@ export function sendBody(res: ServerResponse, plain: Buffer, options: SendBodyOp
   }
   if (fault && 'stallAfterBytes' in fault) {
     res.write(body.subarray(0, fault.stallAfterBytes));
+    return;
+  }
+  if (fault && 'heldBody' in fault) {
+    res.write(body.subarray(0, fault.heldBody.afterBytes));
+    void fault.heldBody.until.then(() => {
+      if (!res.destroyed) res.end(body.subarray(fault.heldBody.afterBytes));
+    });
     return;
   }
   if (fault && 'slowBody' in fault) {

@@ -76,12 +76,16 @@ describeEachDialect('progress', (dialect) => {
 
   it('lists the run without an outcome while it is in progress, and shows the state as running', async () => {
     const customer = await bed.customer(peopleCsv(names(20)));
-    bed.fake.fault(customer.sheetId, { slowBody: { chunkBytes: 100, delayMs: 40 } }, { times: 1 });
+    // The download is held after its first bytes until the reads made during it have answered.
+    let release!: () => void;
+    const until = new Promise<void>((resolve) => (release = resolve));
+    bed.fake.fault(customer.sheetId, { heldBody: { afterBytes: 100, until } }, { times: 1 });
     let during: Promise<[SyncRun[], SyncState]> | undefined;
 
     const { run } = await bed.sync(customer, {
       onProgress: (p) => {
-        if (p.phase === 'fetching') during ??= Promise.all([bed.runs(customer), bed.state(customer)]);
+        if (p.phase === 'fetching')
+          during ??= Promise.all([bed.runs(customer), bed.state(customer)]).finally(release);
       },
     });
 
