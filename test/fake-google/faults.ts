@@ -17,8 +17,11 @@ export type Fault =
   | { slowBody: { chunkBytes: number; delayMs: number } }
   /** Sends this many body bytes, then nothing (the connection stays open). */
   | { stallAfterBytes: number }
-  /** Sends `afterBytes` body bytes, then the rest once `until` resolves: a download held by the test. */
-  | { heldBody: { afterBytes: number; until: Promise<void> } }
+  /**
+   * Sends `afterBytes` body bytes (then calls `onHeld`, once they are flushed), and the rest once
+   * `until` resolves: a download held by the test.
+   */
+  | { heldBody: { afterBytes: number; until: Promise<void>; onHeld?: () => void } }
   /** Gzips the body and says so, whatever the request's Accept-Encoding. */
   | { unsolicitedGzip: true }
   /** Labels the body with this Content-Encoding, bytes unchanged (e.g. `br`). */
@@ -113,7 +116,7 @@ export function sendBody(res: ServerResponse, plain: Buffer, options: SendBodyOp
     return;
   }
   if (fault && 'heldBody' in fault) {
-    res.write(body.subarray(0, fault.heldBody.afterBytes));
+    res.write(body.subarray(0, fault.heldBody.afterBytes), () => fault.heldBody.onHeld?.());
     void fault.heldBody.until.then(() => {
       if (!res.destroyed) res.end(body.subarray(fault.heldBody.afterBytes));
     });
