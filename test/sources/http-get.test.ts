@@ -195,8 +195,10 @@ describe('httpGet', () => {
     fake.setFile('/abort.csv', leadsCsv(100));
     fake.fault('/abort.csv', { stallAfterBytes: 50 });
     const controller = new AbortController();
-    const reading = bodyOf(`${fake.baseUrl}/abort.csv`, 5000, controller.signal);
-    setTimeout(() => controller.abort(), 50);
+    // During: the response is in and its body stalled when the signal aborts.
+    const res = await httpGet(`${fake.baseUrl}/abort.csv`, { timeoutMs: 5000, signal: controller.signal });
+    const reading = collect(res.body);
+    controller.abort();
     await rejection(reading, 'SYNC_CANCELLED');
   });
 
