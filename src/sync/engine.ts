@@ -50,6 +50,8 @@ export interface SyncDeps {
    * not commit while another worker already runs the same customer.
    */
   lease?: { owner: string; ms: number };
+  /** Progress is reported at most this often, in ms (a phase change always is). Default 200. */
+  progressThrottleMs?: number;
 }
 
 export interface SyncRequest {
@@ -105,10 +107,13 @@ export async function runSync(deps: SyncDeps, request: SyncRequest): Promise<Syn
       ),
   );
   const persister = new ProgressPersister(db, customer.id, clock);
-  const progress = new ProgressTracker((p) => {
-    request.onProgress?.(p);
-    persister.push(p);
-  });
+  const progress = new ProgressTracker(
+    (p) => {
+      request.onProgress?.(p);
+      persister.push(p);
+    },
+    deps.progressThrottleMs === undefined ? {} : { throttleMs: deps.progressThrottleMs },
+  );
   progress.start();
 
   const options = {

@@ -100,7 +100,7 @@ function progressPublisher(ctx: WorkerContext, customerId: string): (p: SyncProg
   let last = 0;
   return (progress) => {
     const now = Date.now();
-    if (progress.percent < 100 && now - last < PROGRESS_EVERY_MS) return;
+    if (progress.percent < 100 && now - last < (ctx.progressEveryMs ?? PROGRESS_EVERY_MS)) return;
     last = now;
     ctx.bus.publish({ type: 'progress', customerId, progress });
   };

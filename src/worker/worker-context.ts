@@ -25,6 +25,8 @@ export interface WorkerContext {
   /** Asks the sync of `customerId` (if this worker runs it) to stop at its next batch boundary. */
   stop(customerId: string, reason: StopReason): void;
   log(message: string): void;
+  /** A sync's progress events are published at most this often (ms); default 500 (PROGRESS_EVERY_MS). */
+  progressEveryMs?: number;
   /** The engine's backoff sleep; the worker's gives the sync's slot back while it sleeps. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }

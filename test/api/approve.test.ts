@@ -117,15 +117,22 @@ describeEachDialect('approving a held run', (dialect) => {
   it('refuses to approve a run still in progress (409)', async () => {
     const id = await create('Busy', 13, 3);
     h.google.setSheet(sheetId(13), [{ gid: '0', title: 'Leads', csv: leadsCsv(400, 'v2') }]);
-    h.google.fault(sheetId(13), { slowBody: { chunkBytes: 1000, delayMs: 20 } });
-    await h.call('POST', `/api/leads/sync/trigger?customerId=${id}`);
-    const [running] = await until(
-      () => runsOf(id),
-      (r) => r.length === 2 && r[0]?.outcome === null,
-    );
-    const res = await approve(running!.id);
-    expect(res.statusCode).toBe(409);
-    expect(res.json().error.code).toBe('RUN_NOT_APPROVABLE');
+    // The download is held after its first bytes until the approval has been answered.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    h.google.fault(sheetId(13), { heldBody: { afterBytes: 1000, until: held } });
+    try {
+      await h.call('POST', `/api/leads/sync/trigger?customerId=${id}`);
+      const [running] = await until(
+        () => runsOf(id),
+        (r) => r.length === 2 && r[0]?.outcome === null,
+      );
+      const res = await approve(running!.id);
+      expect(res.statusCode).toBe(409);
+      expect(res.json().error.code).toBe('RUN_NOT_APPROVABLE');
+    } finally {
+      release();
+    }
   });
 
   it('answers 404 for an unknown or malformed run id', async () => {

@@ -1,7 +1,15 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { buildServer, buildServerIfNeeded, serverBuildIsCurrent } from '../../scripts/server-build.js';
@@ -21,6 +29,24 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
+/**
+ * Moves the sources 10 s and the build's stamp 5 s into the past, so the next edit is newer than
+ * the build by seconds, whatever the file system's time resolution (instead of sleeping past it).
+ */
+function ageBuild(): void {
+  const ago = (s: number) => new Date(Date.now() - s * 1000);
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      utimesSync(path, ago(10), ago(10));
+    }
+    utimesSync(dir, ago(10), ago(10));
+  };
+  walk(join(root, 'src'));
+  utimesSync(join(root, 'dist/server/.built'), ago(5), ago(5));
+}
+
 it('builds each source file into dist/server in the same folders, as JavaScript Node runs alone, with a source map', async () => {
   expect(serverBuildIsCurrent(root)).toBe(false);
   expect(buildServer(root)).toBe(2);
@@ -37,19 +63,19 @@ it('is stale once a source is edited, added or deleted, and rebuilds only then',
   buildServer(root);
   expect(buildServerIfNeeded(root)).toBe(0);
 
-  await sleep(20);
+  ageBuild();
   writeFileSync(join(root, 'src/text/shout.ts'), 'export const shout = (text: string): string => text;\n');
   expect(serverBuildIsCurrent(root)).toBe(false);
   expect(buildServerIfNeeded(root)).toBe(2);
 
-  await sleep(20);
+  ageBuild();
   writeFileSync(
     join(root, 'src/text/whisper.ts'),
     'export const whisper = (text: string): string => text;\n',
   );
   expect(buildServerIfNeeded(root)).toBe(3);
 
-  await sleep(20);
+  ageBuild();
   rmSync(join(root, 'src/text/shout.ts'));
   expect(serverBuildIsCurrent(root)).toBe(false);
   expect(buildServerIfNeeded(root)).toBe(2);

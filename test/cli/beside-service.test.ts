@@ -76,8 +76,20 @@ describe('leadsync sync beside leadsync serve on one SQLite file', () => {
     expect(otherRuns).toMatchObject([{ outcome: 'success', rowsInserted: OTHER }]);
 
     const big = await findCustomerByName(bed.db, 'big');
-    // The service does not sync the CLI's customer again right after (nor beside it).
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // The service does not sync the CLI's customer again right after (nor beside it): nothing
+    // about it is due, so no claim can take it, and it ran once.
+    const state = await bed.db
+      .selectFrom('lead_sync_states')
+      .select(['pendingTrigger', 'claimedTrigger', 'pushRunAt', 'leaseOwner', 'nextRunAt'])
+      .where('customerId', '=', big!.id)
+      .executeTakeFirstOrThrow();
+    expect(state).toMatchObject({
+      pendingTrigger: null,
+      claimedTrigger: null,
+      pushRunAt: null,
+      leaseOwner: null,
+    });
+    expect(Date.parse(state.nextRunAt!)).toBeGreaterThan(Date.now() + 60_000);
     expect(await listRuns(bed.db, { customerId: big!.id, limit: 10 })).toHaveLength(1);
     expect(await countLeads(bed.db, big!.id)).toBe(BIG);
 

@@ -45,7 +45,7 @@ describeEachDialect('leadsync sync beside a worker', (dialect) => {
     const customer = await bed.customer(generatedSheet(rows));
     let release = () => {};
     const until = new Promise<void>((resolve) => (release = resolve));
-    bed.fake.fault(customer.sheetId, { holdAfterBytes: 4096, until }, { times: 1 });
+    bed.fake.fault(customer.sheetId, { heldBody: { afterBytes: 4096, until } }, { times: 1 });
     return { customer, release };
   };
   const until = async (what: string, check: () => Promise<boolean>, timeoutMs = 20_000) => {

@@ -345,8 +345,8 @@ describeEachDialect('migrations', (dialect) => {
 });
 
 async function migrateInProcess(url: string): Promise<string> {
-  const script = fileURLToPath(new URL('./fixtures/migrate-process.ts', import.meta.url));
-  const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', script], {
+  const script = fileURLToPath(new URL('./fixtures/migrate-process.js', import.meta.url));
+  const { stdout } = await execFileAsync(process.execPath, [script], {
     env: { ...process.env, DATABASE_URL: url },
   });
   return stdout;

@@ -17,8 +17,11 @@ export type Fault =
   | { slowBody: { chunkBytes: number; delayMs: number } }
   /** Sends this many body bytes, then nothing (the connection stays open). */
   | { stallAfterBytes: number }
-  /** Sends this many body bytes, then the rest once `until` settles: a download held open exactly as long as a test needs. */
-  | { holdAfterBytes: number; until: Promise<unknown> }
+  /**
+   * Sends `afterBytes` body bytes (then calls `onHeld`, once they are flushed), and the rest once
+   * `until` settles: a download held open exactly as long as the test needs.
+   */
+  | { heldBody: { afterBytes: number; until: Promise<unknown>; onHeld?: () => void } }
   /** Gzips the body and says so, whatever the request's Accept-Encoding. */
   | { unsolicitedGzip: true }
   /** Labels the body with this Content-Encoding, bytes unchanged (e.g. `br`). */
@@ -112,10 +115,10 @@ export function sendBody(res: ServerResponse, plain: Buffer, options: SendBodyOp
     res.write(body.subarray(0, fault.stallAfterBytes));
     return;
   }
-  if (fault && 'holdAfterBytes' in fault) {
-    res.write(body.subarray(0, fault.holdAfterBytes));
-    const rest = () => void (res.destroyed || res.end(body.subarray(fault.holdAfterBytes)));
-    fault.until.then(rest, rest);
+  if (fault && 'heldBody' in fault) {
+    res.write(body.subarray(0, fault.heldBody.afterBytes), () => fault.heldBody.onHeld?.());
+    const rest = () => void (res.destroyed || res.end(body.subarray(fault.heldBody.afterBytes)));
+    fault.heldBody.until.then(rest, rest);
     return;
   }
   if (fault && 'slowBody' in fault) {

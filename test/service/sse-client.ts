@@ -1,3 +1,5 @@
+import { request } from 'node:http';
+
 /** One Server-Sent Event as received: its `event:` name and its `data:` parsed as JSON. */
 export interface ReceivedEvent {
   event: string;
@@ -12,23 +14,23 @@ export interface EventStream {
   close(): void;
 }
 
-/** Opens `url` as an SSE stream over real HTTP and collects its events until closed. */
-export async function openEventStream(url: string, token: string): Promise<EventStream> {
-  const controller = new AbortController();
-  const res = await fetch(url, {
-    headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
-    signal: controller.signal,
-  });
-  const events: ReceivedEvent[] = [];
-  if (res.body) {
-    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-    void (async () => {
-      let buffer = '';
-      try {
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) return;
-          buffer += value;
+/**
+ * Opens `url` as an SSE stream over real HTTP and collects its events until closed. On a
+ * connection of its own (node:http, no agent), not fetch's pool: undici opens a spare connection
+ * to the server when a streamed request is aborted, which the server's graceful close then waits
+ * on until the client drops it (4 s).
+ */
+export function openEventStream(url: string, token: string): Promise<EventStream> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      { headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' }, agent: false },
+      (res) => {
+        const events: ReceivedEvent[] = [];
+        let buffer = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          buffer += chunk;
           for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
             const block = buffer.slice(0, end);
             buffer = buffer.slice(end + 2);
@@ -38,16 +40,19 @@ export async function openEventStream(url: string, token: string): Promise<Event
             if (event !== undefined && data !== undefined)
               events.push({ event, data: JSON.parse(data) as Record<string, unknown> });
           }
-        }
-      } catch {
-        // Aborted by close().
-      }
-    })();
-  }
-  return {
-    status: res.status,
-    contentType: res.headers.get('content-type'),
-    events,
-    close: () => controller.abort(),
-  };
+        });
+        // Closed by close(), or by the server.
+        res.on('error', () => {});
+        const type = res.headers['content-type'];
+        resolve({
+          status: res.statusCode ?? 0,
+          contentType: typeof type === 'string' ? type : null,
+          events,
+          close: () => req.destroy(),
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
 }

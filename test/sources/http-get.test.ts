@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LeadsyncError } from '../../src/errors.js';
 import { httpGet } from '../../src/sources/http-get.js';
 import { startFakeGoogle, type FakeGoogle } from '../fake-google/server.js';
@@ -119,11 +119,44 @@ describe('httpGet', () => {
 
   it('lets a slow body through as long as bytes keep coming', async () => {
     const csv = leadsCsv(40);
+    const total = Buffer.byteLength(csv);
     fake.setFile('/slow.csv', csv);
     fake.fault('/slow.csv', { slowBody: { chunkBytes: 50, delayMs: 40 } });
-    // Total time (about 35 gaps of 40 ms) is above the timeout; no single silence comes near it,
-    // even on a loaded machine.
-    expect(await bodyOf(`${fake.baseUrl}/slow.csv`, 1000)).toBe(csv);
+    // Timers are the test's (the fake's 40 ms gaps and the 150 ms idle timer alike); sockets stay
+    // real. Time moves 40 ms only once the bytes written so far are in and the reader waits
+    // again: 35 gaps, 1.4 s in all, past the timeout, and no silence over 40 ms however slow the
+    // machine.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const res = await httpGet(`${fake.baseUrl}/slow.csv`, { timeoutMs: 150 });
+      let received = 0;
+      let settled = false;
+      const reading = (async () => {
+        const parts: Uint8Array[] = [];
+        for await (const chunk of res.body) {
+          parts.push(chunk);
+          received += chunk.length;
+        }
+        return Buffer.concat(parts).toString('utf8');
+      })().finally(() => (settled = true));
+      const arrived = async (bytes: number) => {
+        while (received < bytes && !settled) await new Promise((resolve) => setImmediate(resolve));
+      };
+      let movedMs = 0;
+      await arrived(50);
+      while (received < total && !settled) {
+        const next = Math.min(total, received + 50);
+        await vi.advanceTimersByTimeAsync(40);
+        movedMs += 40;
+        await arrived(next);
+      }
+      // The end comes after one more gap.
+      await vi.advanceTimersByTimeAsync(40);
+      expect(await reading).toBe(csv);
+      expect(movedMs).toBeGreaterThan(1000);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('does not count a slow consumer as a stalled server', async () => {
@@ -162,8 +195,10 @@ describe('httpGet', () => {
     fake.setFile('/abort.csv', leadsCsv(100));
     fake.fault('/abort.csv', { stallAfterBytes: 50 });
     const controller = new AbortController();
-    const reading = bodyOf(`${fake.baseUrl}/abort.csv`, 5000, controller.signal);
-    setTimeout(() => controller.abort(), 50);
+    // During: the response is in and its body stalled when the signal aborts.
+    const res = await httpGet(`${fake.baseUrl}/abort.csv`, { timeoutMs: 5000, signal: controller.signal });
+    const reading = collect(res.body);
+    controller.abort();
     await rejection(reading, 'SYNC_CANCELLED');
   });
 

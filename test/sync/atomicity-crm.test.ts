@@ -100,11 +100,14 @@ describeEachDialect('atomicity and CRM safety', (dialect) => {
     const customer = await seed();
     const before = await bed.leads(customer);
     bed.setSheet(customer, BUSY_WEEK);
-    bed.fake.fault(customer.sheetId, { slowBody: { chunkBytes: 64, delayMs: 20 } }, { times: 1 });
+    // The first bytes come, the rest is held: the abort comes once the fake has sent them.
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 100);
+    let release!: () => void;
+    const until = new Promise<void>((resolve) => (release = resolve));
+    const onHeld = () => controller.abort();
+    bed.fake.fault(customer.sheetId, { heldBody: { afterBytes: 64, until, onHeld } }, { times: 1 });
 
-    const { run, sleeps } = await bed.sync(customer, { signal: controller.signal });
+    const { run, sleeps } = await bed.sync(customer, { signal: controller.signal }).finally(release);
 
     expect(run).toMatchObject({ outcome: 'cancelled', error: { code: 'SYNC_CANCELLED' }, retryCount: 0 });
     expect(sleeps).toEqual([]);

@@ -57,34 +57,35 @@ describeEachDialect('progress', (dialect) => {
     const parsing = (progress: SyncProgress[]) =>
       progress.filter((p) => p.phase === 'parsing').map((p) => p.percent);
 
-    // Served slowly, so that the throttled progress reports land during the download.
-    const slowly = (c: typeof sized) =>
-      bed.fake.fault(c.sheetId, { slowBody: { chunkBytes: 8192, delayMs: 40 } }, { times: 1 });
-    slowly(sized);
-    const first = await bed.sync(sized, { batchSize: 100 });
+    // Every step reported (no throttle), so the reports during the download need no slow body.
+    const every = { progressThrottleMs: 0 };
+    const first = await bed.sync(sized, { batchSize: 100, ...every });
     expect(fetching(first.progress).some((p) => p > 0 && p < 30)).toBe(true);
     // The parse reads the downloaded body, whose size is known by then.
     expect(parsing(first.progress).some((p) => p > 30 && p < 70)).toBe(true);
 
     const chunked = await bed.customer(csv);
-    const unknown = await bed.sync(chunked, { batchSize: 100 });
+    const unknown = await bed.sync(chunked, { batchSize: 100, ...every });
     const downloading = fetching(unknown.progress);
     expect(downloading.length > 0 && downloading.every((p) => p === 0)).toBe(true);
     expect(parsing(unknown.progress).some((p) => p > 30 && p < 70)).toBe(true);
     // The second download is estimated from the first one's size (the body changed, so it is parsed).
     bed.setSheet(chunked, csv.replace('\n', ',\n'));
-    slowly(chunked);
-    expect(fetching((await bed.sync(chunked)).progress).some((p) => p > 0 && p < 30)).toBe(true);
+    expect(fetching((await bed.sync(chunked, every)).progress).some((p) => p > 0 && p < 30)).toBe(true);
   });
 
   it('lists the run without an outcome while it is in progress, and shows the state as running', async () => {
     const customer = await bed.customer(peopleCsv(names(20)));
-    bed.fake.fault(customer.sheetId, { slowBody: { chunkBytes: 100, delayMs: 40 } }, { times: 1 });
+    // The download is held after its first bytes until the reads made during it have answered.
+    let release!: () => void;
+    const until = new Promise<void>((resolve) => (release = resolve));
+    bed.fake.fault(customer.sheetId, { heldBody: { afterBytes: 100, until } }, { times: 1 });
     let during: Promise<[SyncRun[], SyncState]> | undefined;
 
     const { run } = await bed.sync(customer, {
       onProgress: (p) => {
-        if (p.phase === 'fetching') during ??= Promise.all([bed.runs(customer), bed.state(customer)]);
+        if (p.phase === 'fetching')
+          during ??= Promise.all([bed.runs(customer), bed.state(customer)]).finally(release);
       },
     });
 

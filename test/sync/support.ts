@@ -58,6 +58,8 @@ export interface SyncOptions extends ConfigOverrides {
   onLeadWrite?: (rows: number) => void;
   /** Replaces the customer's source (a source that fails in a way the fake cannot). */
   sourceFor?: SyncDeps['sourceFor'];
+  /** The engine's progress throttle; 0 reports every step (no need to serve a body slowly). */
+  progressThrottleMs?: number;
 }
 
 export interface SyncResult {
@@ -155,6 +157,7 @@ export function useSyncBed(dialect: TestDialect): SyncBed {
           random: () => 0.5,
           sleep: async (ms) => void sleeps.push(ms),
           ...(options.sourceFor && { sourceFor: options.sourceFor }),
+          ...(options.progressThrottleMs !== undefined && { progressThrottleMs: options.progressThrottleMs }),
         },
         {
           customerId: customer.id,

@@ -122,15 +122,16 @@ describeEachDialect('the sync write path', (dialect) => {
     },
   );
 
-  it('leaves no staging behind when a run of 25,000 changes is held, cancelled or too large', async () => {
-    const ROWS = 25_000;
+  it('leaves no staging behind when a run of 6,000 changes is held, cancelled or too large', async () => {
+    // Six batches: a cancel while parsing leaves leads staged; the body is past 100 KB.
+    const ROWS = 6_000;
     const customer = await bed.customer(bulkCsv(ROWS, 'old'));
-    expectOutcome((await bed.sync(customer, { batchSize: 5000 })).run, 'success');
+    expectOutcome((await bed.sync(customer, { batchSize: 1000 })).run, 'success');
     expect(await stagingTables(bed.db)).toEqual([]);
 
     // Held: every old lead would be deleted for as many new ones.
     bed.setSheet(customer, bulkCsv(ROWS, 'new'));
-    const held = await bed.sync(customer, { batchSize: 5000 });
+    const held = await bed.sync(customer, { batchSize: 1000 });
     expect(held.run).toMatchObject({ outcome: 'needs_review', pendingDeletes: ROWS });
     expect(held.leadWrites).toBe(0);
     expect(await stagingTables(bed.db)).toEqual([]);
@@ -139,7 +140,7 @@ describeEachDialect('the sync write path', (dialect) => {
     bed.setSheet(customer, bulkCsv(ROWS, 'old', 'v2'));
     const controller = new AbortController();
     const cancelled = await bed.sync(customer, {
-      batchSize: 5000,
+      batchSize: 1000,
       signal: controller.signal,
       onProgress: (p) => p.phase === 'parsing' && controller.abort(),
     });
@@ -152,7 +153,7 @@ describeEachDialect('the sync write path', (dialect) => {
     expect(tooLarge.run).toMatchObject({ outcome: 'failed', error: { code: 'SHEET_TOO_LARGE' } });
     expect(await stagingTables(bed.db)).toEqual([]);
 
-    const next = await bed.sync(customer, { batchSize: 5000 });
+    const next = await bed.sync(customer, { batchSize: 1000 });
     expect(next.run).toMatchObject({ outcome: 'success', rowsUpdated: ROWS, rowsDeleted: 0 });
     expect(next.leadWrites).toBe(ROWS);
     expect(await stagingTables(bed.db)).toEqual([]);

@@ -174,9 +174,28 @@ describe('dashboard: what a new user tripped over', () => {
   });
 
   it('7: outside the demo the sign-in page names no token', async () => {
-    render(h(App, { baseUrl: base, fetch: api.fetch }));
+    // The page's read of GET /api/dashboard, observed: the assertion follows the answer, not a pause.
+    let answered!: () => void;
+    const read = new Promise<void>((resolve) => (answered = resolve));
+    const fetch: typeof api.fetch = async (input, init) => {
+      const res = await api.fetch(input, init);
+      if (new URL(input instanceof Request ? input.url : input).pathname !== '/api/dashboard') return res;
+      const json = res.json.bind(res);
+      return Object.assign(res, {
+        json: async () => {
+          const body: unknown = await json();
+          answered();
+          return body;
+        },
+      });
+    };
+    render(h(App, { baseUrl: base, fetch }));
     await screen.findByLabelText('API token');
-    await act(() => new Promise((r) => setTimeout(r, 50)));
+    // Then one turn of the event loop: the page's promise chain after the body settles.
+    await act(async () => {
+      await read;
+      await new Promise((resolve) => setImmediate(resolve));
+    });
     expect(screen.queryByRole('note', { name: 'Demo' })).toBeNull();
   });
 });

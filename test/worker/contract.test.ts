@@ -94,7 +94,7 @@ describeEachDialect('worker and API contract', (dialect) => {
     // The download stops after 2 KB until the test has seen the run and sent its triggers.
     let release = () => {};
     const held = new Promise<void>((resolve) => (release = resolve));
-    h.google.fault(sheetId(22), { holdAfterBytes: 2000, until: held }, { times: 1 });
+    h.google.fault(sheetId(22), { heldBody: { afterBytes: 2000, until: held } }, { times: 1 });
     await trigger(id);
     const [running] = await until(
       () => runsJson(id),

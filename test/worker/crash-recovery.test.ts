@@ -140,7 +140,7 @@ describeEachDialect('recovering from a dead worker', (dialect) => {
     // dealt with that (taken the customer again, or cancelled the run for the lost lease).
     let release = () => {};
     const held = new Promise<void>((resolve) => (release = resolve));
-    h.google.fault(sheetId(44), { holdAfterBytes: 1000, until: held }, { times: 1 });
+    h.google.fault(sheetId(44), { heldBody: { afterBytes: 1000, until: held } }, { times: 1 });
     await h.call('POST', `/api/leads/sync/trigger?customerId=${id}`);
     await until(
       () => listRuns(h.t.db, { customerId: id, limit: 10 }),
