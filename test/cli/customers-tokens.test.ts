@@ -85,7 +85,7 @@ describeEachDialect('leadsync customers and token', (dialect) => {
     const sheetId = `1CliFail${randomBytes(16).toString('hex')}`;
     bed.fake.setSheet(sheetId, [{ gid: '0', title: 'Leads', csv: peopleCsv(PEOPLE) }]);
     bed.fake.fault(sheetId, { status: 503 });
-    const env = { LEADSYNC_FETCH_RETRIES: '2', LEADSYNC_RETRY_BASE_MS: '300', LEADSYNC_RETRY_MAX_MS: '300' };
+    const env = { LEADSYNC_FETCH_RETRIES: '2', LEADSYNC_RETRY_BASE_MS: '50', LEADSYNC_RETRY_MAX_MS: '50' };
     const name = `Failing ${sheetId}`;
     const failed = await leadsyncInProcess(['sync', sheetLink(sheetId), '--customer', name], {
       databaseUrl: bed.url,
@@ -93,7 +93,7 @@ describeEachDialect('leadsync customers and token', (dialect) => {
       env,
     });
     expect(failed.code).toBe(1);
-    // The summary says the run's own duration (two retries of up to 300 ms), never 0.00 s.
+    // The summary says the run's own duration (two retries of up to 50 ms), never 0.00 s.
     const took = /: failed after ([\d.]+) s, /.exec(failed.stdout);
     const run = await bed.db
       .selectFrom('lead_sync_runs')
