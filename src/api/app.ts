@@ -10,6 +10,7 @@ import type { App, AppContext, AppDeps } from './context.js';
 import { registerControlRoutes } from './control.routes.js';
 import { registerDashboard } from './dashboard-files.js';
 import { registerDashboardInfoRoute } from './dashboard-info.routes.js';
+import { closeUnusedConnections } from './close-unused-connections.js';
 import { acceptCustomerIdHeader } from './customer-id-header.js';
 import { registerCustomerRoutes } from './customers.routes.js';
 import { registerErrorHandling } from './errors.js';
@@ -87,6 +88,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerAuth(app, ctx);
   acceptCustomerIdHeader(app);
   closeWhenBodyUnread(app);
+  closeUnusedConnections(app);
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unknown';
     ctx.metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
