@@ -8,6 +8,7 @@ import type {
 } from 'fastify';
 import { errorCodes } from 'fastify';
 import { errorBody } from './errors.js';
+import { buildSerializer } from './schema-compilers.js';
 
 /**
  * How requests are read before a handler sees them: which values are coerced, how long a path
@@ -27,12 +28,17 @@ type ValidateFunction = ReturnType<ReturnType<AjvCompiler.BuildCompilerFromPool>
 };
 
 /**
+ * Fastify's own validator pool, kept for the process: apps built with the same schemas (every
+ * test builds its own) share the Ajv instances and so the validators Ajv compiled for them.
+ */
+const factory = AjvCompiler();
+
+/**
  * One Ajv for JSON bodies, which carry their own types and are never coerced (`"name": 123` is
  * an error, not `"123"`), and one for the querystring, params and headers, which are text and
  * must be (`?limit=20`).
  */
 function buildValidator(externalSchemas: Parameters<AjvCompiler.BuildCompilerFromPool>[0]) {
-  const factory = AjvCompiler();
   const body = factory(externalSchemas, { customOptions: { ...SHARED, coerceTypes: false } });
   const text = factory(externalSchemas, { customOptions: { ...SHARED, coerceTypes: 'array' } });
   return (route: AjvCompiler.RouteDefinition) =>
@@ -88,7 +94,7 @@ export function requestValidationOptions(): Pick<
   'schemaController' | 'frameworkErrors' | 'routerOptions'
 > {
   return {
-    schemaController: { compilersFactory: { buildValidator } },
+    schemaController: { compilersFactory: { buildValidator, buildSerializer } },
     frameworkErrors,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
   };
