@@ -1,6 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { TestProject } from 'vitest/node';
+import { createPostgresTemplate } from './helpers/postgres-template.js';
 import { dropStalePostgresDatabases, removeStaleSqliteDirs } from './helpers/stale-databases.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The run's migrated PostgreSQL template (helpers/postgres-template.ts), or null. */
+    postgresTemplate: string | null;
+  }
+}
 
 /**
  * Tests spawn bin/leadsync.js, which runs the build in dist/server/: bring it up to date once
@@ -8,9 +17,10 @@ import { dropStalePostgresDatabases, removeStaleSqliteDirs } from './helpers/sta
  * bin/leadsync.js would rebuild a stale build by itself too; this only moves the cost up front.
  *
  * Then the test databases an earlier, killed run left behind are removed (only those whose
- * process is gone: see test/helpers/stale-databases.ts).
+ * process is gone: see test/helpers/stale-databases.ts), and the run's migrated PostgreSQL
+ * template is made, to be dropped when the run ends.
  */
-export default async function globalSetup(): Promise<void> {
+export default async function globalSetup(project: TestProject): Promise<() => Promise<void>> {
   const result = spawnSync(process.execPath, ['scripts/server-build.js', '--if-needed'], {
     cwd: fileURLToPath(new URL('..', import.meta.url)),
     stdio: 'inherit',
@@ -20,7 +30,14 @@ export default async function globalSetup(): Promise<void> {
   const dirs = await removeStaleSqliteDirs();
   const url = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   // PostgreSQL may be down: its tests then skip or fail on their own (helpers/databases.ts).
-  const databases = await dropStalePostgresDatabases(url).catch(() => []);
-  const removed = dirs.length + databases.length;
+  const databases = await dropStalePostgresDatabases(url).catch(() => null);
+  const removed = dirs.length + (databases?.length ?? 0);
   if (removed > 0) console.info(`removed ${removed} test databases a killed test run left behind`);
+
+  // PostgreSQL down: no template; its tests skip or fail on their own, as above.
+  const template = databases === null ? null : await createPostgresTemplate().catch(() => null);
+  project.provide('postgresTemplate', template?.name ?? null);
+  return async () => {
+    await template?.drop();
+  };
 }

@@ -2,10 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, inject, it } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../../src/db/connection.js';
 import type { Database } from '../../src/db/database.js';
+import { adminQuery, postgresUrlFor, TEST_POSTGRES_URL } from './postgres-server.js';
 import { testDatabaseName, testDirPrefix } from './stale-databases.js';
+
+export { postgresUrlFor, TEST_POSTGRES_URL };
 
 /**
  * Real databases for tests, on every dialect:
@@ -25,8 +28,6 @@ import { testDatabaseName, testDirPrefix } from './stale-databases.js';
 export const DIALECTS = ['sqlite', 'postgres'] as const;
 export type TestDialect = (typeof DIALECTS)[number];
 
-export const TEST_POSTGRES_URL =
-  process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REQUIRE_POSTGRES = process.env.LEADSYNC_REQUIRE_POSTGRES === '1';
 
 export interface TestDatabase {
@@ -54,7 +55,9 @@ export async function createTestDatabase(
     return { handle, db: handle.db, url, drop };
   }
   const name = testDatabaseName();
-  await adminQuery(`CREATE DATABASE "${name}"`);
+  // A migrated database is a copy of the run's migrated template (helpers/postgres-template.ts).
+  const template = options.migrate !== false ? POSTGRES_TEMPLATE : null;
+  await adminQuery(`CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ''}`);
   const url = postgresUrlFor(name);
   const handle = await openDatabase(url, options).catch(async (error: unknown) => {
     await adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
@@ -123,23 +126,6 @@ export function describeEachDialect(
   }
 }
 
-/** The URL of database `name` on the test server. */
-export function postgresUrlFor(name: string): string {
-  const url = new URL(TEST_POSTGRES_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function adminQuery(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
-
 // Kept on globalThis so the check runs once per process even when test files get fresh modules.
 const CHECK_KEY = Symbol.for('leadsync.test.postgresProblem');
 const WARNED_KEY = Symbol.for('leadsync.test.postgresWarned');
@@ -164,6 +150,8 @@ async function checkPostgres(): Promise<string | null> {
 }
 
 const POSTGRES_PROBLEM: string | null = await (holder[CHECK_KEY] ??= checkPostgres());
+/** The run's migrated template (null when the global setup could not make one: each database migrates). */
+const POSTGRES_TEMPLATE: string | null = inject('postgresTemplate');
 
 function warnOnce(message: string): void {
   if (holder[WARNED_KEY]) return;
