@@ -26,6 +26,9 @@ beforeEach(() => {
     join(root, 'src/text/shout.ts'),
     'export const shout = (text: string): string => `${text.toUpperCase()}!`;\n',
   );
+  // Written seconds before any build starts: a build's stamp has millisecond precision, a file's
+  // time finer, so a source written in the same millisecond as the build began would count as newer.
+  ageSources(20);
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
@@ -34,17 +37,23 @@ afterEach(() => rmSync(root, { recursive: true, force: true }));
  * the build by seconds, whatever the file system's time resolution (instead of sleeping past it).
  */
 function ageBuild(): void {
-  const ago = (s: number) => new Date(Date.now() - s * 1000);
+  ageSources(10);
+  utimesSync(join(root, 'dist/server/.built'), ago(5), ago(5));
+}
+
+const ago = (s: number) => new Date(Date.now() - s * 1000);
+
+/** Dates every file and folder of src/ `seconds` back. */
+function ageSources(seconds: number): void {
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
-      utimesSync(path, ago(10), ago(10));
+      utimesSync(path, ago(seconds), ago(seconds));
     }
-    utimesSync(dir, ago(10), ago(10));
+    utimesSync(dir, ago(seconds), ago(seconds));
   };
   walk(join(root, 'src'));
-  utimesSync(join(root, 'dist/server/.built'), ago(5), ago(5));
 }
 
 it('builds each source file into dist/server in the same folders, as JavaScript Node runs alone, with a source map', async () => {
