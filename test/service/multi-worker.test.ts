@@ -221,8 +221,11 @@ describeEachDialect(
       expect(alive).toHaveLength(1);
       const n = 901;
       h.google.setSheet(sheetId(n), [{ gid: '0', title: 'Leads', csv: leadsCsv(5000) }]);
-      // A download of several seconds: the signal arrives while it is under way.
-      h.google.fault(sheetId(n), { slowBody: { chunkBytes: 2000, delayMs: 25 } }, { times: 1 });
+      // The download stops after its first bytes, so the signal arrives while it is under way; it
+      // is let go once the worker has exited (the next worker gets the whole sheet).
+      let release = () => {};
+      const held = new Promise<void>((resolve) => (release = resolve));
+      h.google.fault(sheetId(n), { heldBody: { afterBytes: 2000, until: held } }, { times: 1 });
       const id = (await h.call('POST', '/api/customers', { name: 'Stopped', sheetUrl: link(n) })).json()
         .id as string;
       await until(
@@ -232,6 +235,7 @@ describeEachDialect(
       const stoppedAt = Date.now();
       alive[0]!.child.kill('SIGTERM');
       expect(await alive[0]!.exited).toBe(0);
+      release();
       expect(Date.now() - stoppedAt).toBeLessThan(LEASE_MS);
       const [run] = await allRuns(id);
       expect(run).toMatchObject({ outcome: 'cancelled', error: { code: 'SYNC_CANCELLED' } });

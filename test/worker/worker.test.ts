@@ -108,7 +108,11 @@ describeEachDialect('worker', (dialect) => {
     );
     const before = await countLeads(h.t.db, id);
     h.google.setSheet(sheetId(3), [{ gid: '0', title: 'Leads', csv: leadsCsv(3000, 'v2') }]);
-    h.google.fault(sheetId(3), { slowBody: { chunkBytes: 2000, delayMs: 30 } });
+    // The download stops after its first bytes (until the run is cancelled): the pause lands
+    // mid-sync however fast or loaded the machine is, and cancelling aborts the download.
+    let release = () => {};
+    const heldUntil = new Promise<void>((resolve) => (release = resolve));
+    h.google.fault(sheetId(3), { heldBody: { afterBytes: 2000, until: heldUntil } }, { times: 1 });
     expect((await h.call('POST', `/api/leads/sync/trigger?customerId=${id}`)).statusCode).toBe(202);
     await until(
       () => status(id),
@@ -120,6 +124,7 @@ describeEachDialect('worker', (dialect) => {
       () => listRuns(h.t.db, { customerId: id, limit: 1 }),
       (r) => r[0]?.outcome === 'cancelled',
     );
+    release();
     expect(await countLeads(h.t.db, id)).toBe(before);
     const refused = await h.call('POST', `/api/leads/sync/trigger?customerId=${id}`);
     expect(refused.statusCode).toBe(409);
