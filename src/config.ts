@@ -190,8 +190,8 @@ export interface ServiceConfig {
     leaseMs: number;
     pollIntervalMs: number;
     autoPauseFailures: number;
-    /** How often a waiting CLI looks at a held lease; optional for literal configs (default 1000). */
-    leaseWaitPollMs?: number;
+    /** How often a waiting CLI `sync`/`approve` looks at a held lease (LEADSYNC_LEASE_WAIT_POLL_MS). */
+    leaseWaitPollMs: number;
   };
   defaultIntervalMinutes: number;
   rateLimits: {

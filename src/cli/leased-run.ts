@@ -83,7 +83,7 @@ export async function runUnderLease(
             `customer ${customer.name} is being synced by ${holder}; waiting for it to finish (Ctrl-C to stop, --no-wait to exit)\n`,
           );
         },
-        ...(service.worker.leaseWaitPollMs !== undefined && { pollMs: service.worker.leaseWaitPollMs }),
+        pollMs: service.worker.leaseWaitPollMs,
       });
     } catch (error) {
       if (interrupted) return { kind: 'interrupted', signal: interrupted, run: null };
