@@ -5,6 +5,7 @@ import { Worker } from '../../src/worker/worker.js';
 import { describeEachDialect } from '../helpers/databases.js';
 import { until } from '../service/until.js';
 import { leadsCsv, sheetId, startHarness, type Harness } from './harness.js';
+import { heldBody } from '../fake-google/server.js';
 
 const link = (n: number) => `https://docs.google.com/spreadsheets/d/${sheetId(n)}/edit#gid=0`;
 
@@ -118,9 +119,8 @@ describeEachDialect('approving a held run', (dialect) => {
     const id = await create('Busy', 13, 3);
     h.google.setSheet(sheetId(13), [{ gid: '0', title: 'Leads', csv: leadsCsv(400, 'v2') }]);
     // The download is held after its first bytes until the approval has been answered.
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    h.google.fault(sheetId(13), { heldBody: { afterBytes: 1000, until: held } });
+    const held = heldBody(1000);
+    h.google.fault(sheetId(13), held.fault);
     try {
       await h.call('POST', `/api/leads/sync/trigger?customerId=${id}`);
       const [running] = await until(
@@ -131,7 +131,7 @@ describeEachDialect('approving a held run', (dialect) => {
       expect(res.statusCode).toBe(409);
       expect(res.json().error.code).toBe('RUN_NOT_APPROVABLE');
     } finally {
-      release();
+      held.release();
     }
   });
 

@@ -7,6 +7,7 @@ import { generatedSheet } from '../sync/generated-sheet.js';
 import { useSyncBed, type TestCustomer } from '../sync/support.js';
 import { leadsyncInProcess, startLeadsyncInProcess } from './in-process.js';
 import { jsonOf, startLeadsync, type CliTarget } from './support.js';
+import { heldBody } from '../fake-google/server.js';
 
 /**
  * The CLI beside the service: `sync` and `approve` run under the customer's lease like a worker,
@@ -43,10 +44,9 @@ describeEachDialect('leadsync sync beside a worker', (dialect) => {
   /** A sheet of `rows` leads whose download stops after its first 4 KiB until `release()`. */
   const heldCustomer = async (rows: number) => {
     const customer = await bed.customer(generatedSheet(rows));
-    let release = () => {};
-    const until = new Promise<void>((resolve) => (release = resolve));
-    bed.fake.fault(customer.sheetId, { heldBody: { afterBytes: 4096, until } }, { times: 1 });
-    return { customer, release };
+    const held = heldBody(4096);
+    bed.fake.fault(customer.sheetId, held.fault, { times: 1 });
+    return { customer, release: held.release };
   };
   const until = async (what: string, check: () => Promise<boolean>, timeoutMs = 20_000) => {
     const end = Date.now() + timeoutMs;

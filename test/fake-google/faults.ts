@@ -29,6 +29,16 @@ export type Fault =
   /** Answers 200 with this body and Content-Type instead of the sheet (e.g. HTML as text/plain). */
   | { page: string; contentType: string };
 
+/**
+ * A `heldBody` fault and what lets it go: `fake.fault(id, held.fault)`, then `held.release()`
+ * once the test has seen what it needs mid-download.
+ */
+export function heldBody(afterBytes: number, onHeld?: () => void): { fault: Fault; release: () => void } {
+  let release = () => {};
+  const until = new Promise<void>((resolve) => (release = resolve));
+  return { fault: { heldBody: { afterBytes, until, ...(onHeld && { onHeld }) } }, release };
+}
+
 export interface FaultOptions {
   /** How many matching requests get the fault; default: every one until clearFaults(). */
   times?: number;

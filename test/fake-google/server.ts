@@ -8,6 +8,7 @@ import { makeServiceAccountKey, type ServiceAccountKeyFile } from './service-acc
 import type { FakeFileOptions, FakeSheet, FakeSheetOptions, FakeState, FakeTab, Route } from './state.js';
 
 export type { Fault, FaultOptions } from './faults.js';
+export { heldBody } from './faults.js';
 export type { FakeFileOptions, FakeSheetOptions, FakeTab } from './state.js';
 
 export interface RecordedRequest {

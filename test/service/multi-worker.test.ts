@@ -8,6 +8,7 @@ import { settled } from '../worker/settled.js';
 import { until } from './until.js';
 import { startLeadsync, type LeadsyncProcess } from './worker-process.js';
 import type { LiveEvent } from '../../src/events/event-types.js';
+import { heldBody } from '../fake-google/server.js';
 
 const link = (n: number) => `https://docs.google.com/spreadsheets/d/${sheetId(n)}/edit#gid=0`;
 /** Long enough that a busy machine's late heartbeat loses no lease (the survivor's 20,000-row sync). */
@@ -223,9 +224,8 @@ describeEachDialect(
       h.google.setSheet(sheetId(n), [{ gid: '0', title: 'Leads', csv: leadsCsv(5000) }]);
       // The download stops after its first bytes, so the signal arrives while it is under way; it
       // is let go once the worker has exited (the next worker gets the whole sheet).
-      let release = () => {};
-      const held = new Promise<void>((resolve) => (release = resolve));
-      h.google.fault(sheetId(n), { heldBody: { afterBytes: 2000, until: held } }, { times: 1 });
+      const held = heldBody(2000);
+      h.google.fault(sheetId(n), held.fault, { times: 1 });
       const id = (await h.call('POST', '/api/customers', { name: 'Stopped', sheetUrl: link(n) })).json()
         .id as string;
       await until(
@@ -235,7 +235,7 @@ describeEachDialect(
       const stoppedAt = Date.now();
       alive[0]!.child.kill('SIGTERM');
       expect(await alive[0]!.exited).toBe(0);
-      release();
+      held.release();
       expect(Date.now() - stoppedAt).toBeLessThan(LEASE_MS);
       const [run] = await allRuns(id);
       expect(run).toMatchObject({ outcome: 'cancelled', error: { code: 'SYNC_CANCELLED' } });

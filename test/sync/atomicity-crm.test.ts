@@ -4,6 +4,7 @@ import type { Database } from '../../src/db/database.js';
 import { createManualLead, updateLeadCrmFields } from '../../src/db/leads.repository.js';
 import { describeEachDialect, type TestDialect } from '../helpers/databases.js';
 import { NOW, PEOPLE, peopleCsv, useSyncBed, type SyncBed, type TestCustomer } from './support.js';
+import { heldBody } from '../fake-google/server.js';
 
 const TWELVE = Array.from({ length: 12 }, (_, i) => `P${String(i + 1).padStart(2, '0')}`);
 
@@ -102,12 +103,10 @@ describeEachDialect('atomicity and CRM safety', (dialect) => {
     bed.setSheet(customer, BUSY_WEEK);
     // The first bytes come, the rest is held: the abort comes once the fake has sent them.
     const controller = new AbortController();
-    let release!: () => void;
-    const until = new Promise<void>((resolve) => (release = resolve));
-    const onHeld = () => controller.abort();
-    bed.fake.fault(customer.sheetId, { heldBody: { afterBytes: 64, until, onHeld } }, { times: 1 });
+    const held = heldBody(64, () => controller.abort());
+    bed.fake.fault(customer.sheetId, held.fault, { times: 1 });
 
-    const { run, sleeps } = await bed.sync(customer, { signal: controller.signal }).finally(release);
+    const { run, sleeps } = await bed.sync(customer, { signal: controller.signal }).finally(held.release);
 
     expect(run).toMatchObject({ outcome: 'cancelled', error: { code: 'SYNC_CANCELLED' }, retryCount: 0 });
     expect(sleeps).toEqual([]);

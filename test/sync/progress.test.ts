@@ -5,6 +5,7 @@ import { describeEachDialect } from '../helpers/databases.js';
 import { peopleCsv, useSyncBed } from './support.js';
 import type { SyncProgress } from '../../src/events/event-types.js';
 import type { SyncPhase } from '../../src/db/database.js';
+import { heldBody } from '../fake-google/server.js';
 
 const PHASES: SyncPhase[] = ['queued', 'fetching', 'parsing', 'diffing', 'applying', 'finishing'];
 const names = (n: number) => Array.from({ length: n }, (_, i) => `Lead${i + 1}`);
@@ -77,15 +78,14 @@ describeEachDialect('progress', (dialect) => {
   it('lists the run without an outcome while it is in progress, and shows the state as running', async () => {
     const customer = await bed.customer(peopleCsv(names(20)));
     // The download is held after its first bytes until the reads made during it have answered.
-    let release!: () => void;
-    const until = new Promise<void>((resolve) => (release = resolve));
-    bed.fake.fault(customer.sheetId, { heldBody: { afterBytes: 100, until } }, { times: 1 });
+    const held = heldBody(100);
+    bed.fake.fault(customer.sheetId, held.fault, { times: 1 });
     let during: Promise<[SyncRun[], SyncState]> | undefined;
 
     const { run } = await bed.sync(customer, {
       onProgress: (p) => {
         if (p.phase === 'fetching')
-          during ??= Promise.all([bed.runs(customer), bed.state(customer)]).finally(release);
+          during ??= Promise.all([bed.runs(customer), bed.state(customer)]).finally(held.release);
       },
     });
 

@@ -5,6 +5,7 @@ import { leadsCsv, sheetId, startHarness, type Harness } from '../api/harness.js
 import { describeEachDialect } from '../helpers/databases.js';
 import { until } from '../service/until.js';
 import { settled } from './settled.js';
+import { heldBody } from '../fake-google/server.js';
 
 const link = (n: number) => `https://docs.google.com/spreadsheets/d/${sheetId(n)}/edit#gid=0`;
 
@@ -92,9 +93,8 @@ describeEachDialect('worker and API contract', (dialect) => {
     const id = await synced('Running', 22, 5);
     h.google.setSheet(sheetId(22), [{ gid: '0', title: 'Leads', csv: leadsCsv(600, 'v2') }]);
     // The download stops after 2 KB until the test has seen the run and sent its triggers.
-    let release = () => {};
-    const held = new Promise<void>((resolve) => (release = resolve));
-    h.google.fault(sheetId(22), { heldBody: { afterBytes: 2000, until: held } }, { times: 1 });
+    const held = heldBody(2000);
+    h.google.fault(sheetId(22), held.fault, { times: 1 });
     await trigger(id);
     const [running] = await until(
       () => runsJson(id),
@@ -116,7 +116,7 @@ describeEachDialect('worker and API contract', (dialect) => {
         status: 'running',
       });
     }
-    release();
+    held.release();
     const runs = await until(
       () => runsJson(id),
       (r) => r.length === 3 && r[0]!.outcome !== null,

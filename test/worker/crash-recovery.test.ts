@@ -7,6 +7,7 @@ import { leadsCsv, sheetId, startHarness, type Harness } from '../api/harness.js
 import { describeEachDialect } from '../helpers/databases.js';
 import { until } from '../service/until.js';
 import { settled } from './settled.js';
+import { heldBody } from '../fake-google/server.js';
 
 const link = (n: number) => `https://docs.google.com/spreadsheets/d/${sheetId(n)}/edit#gid=0`;
 /** The dead worker's lease: short, so the test is quick. The live worker's is longer, so a busy machine cannot make it lose its own. */
@@ -138,9 +139,8 @@ describeEachDialect('recovering from a dead worker', (dialect) => {
     h.google.setSheet(sheetId(44), [{ gid: '0', title: 'Leads', csv: leadsCsv(400, 'v2') }]);
     // The download stops after 1 KB until the lease has run out under it and the worker has
     // dealt with that (taken the customer again, or cancelled the run for the lost lease).
-    let release = () => {};
-    const held = new Promise<void>((resolve) => (release = resolve));
-    h.google.fault(sheetId(44), { heldBody: { afterBytes: 1000, until: held } }, { times: 1 });
+    const held = heldBody(1000);
+    h.google.fault(sheetId(44), held.fault, { times: 1 });
     await h.call('POST', `/api/leads/sync/trigger?customerId=${id}`);
     await until(
       () => listRuns(h.t.db, { customerId: id, limit: 10 }),
@@ -160,7 +160,7 @@ describeEachDialect('recovering from a dead worker', (dialect) => {
       ({ state, runs }) =>
         runs[0]!.outcome === 'cancelled' || (state?.leaseExpiresAt ?? '') > new Date().toISOString(),
     );
-    release();
+    held.release();
     const runs = await until(
       () => listRuns(h.t.db, { customerId: id, limit: 10 }),
       (r) => r[0]!.outcome === 'success',

@@ -5,6 +5,7 @@ import { Worker } from '../../src/worker/worker.js';
 import { describeEachDialect } from '../helpers/databases.js';
 import { settled } from './settled.js';
 import { leadsCsv, sheetId, startHarness, type Harness } from '../api/harness.js';
+import { heldBody } from '../fake-google/server.js';
 
 const link = (n: number) => `https://docs.google.com/spreadsheets/d/${sheetId(n)}/edit#gid=0`;
 
@@ -110,9 +111,8 @@ describeEachDialect('worker', (dialect) => {
     h.google.setSheet(sheetId(3), [{ gid: '0', title: 'Leads', csv: leadsCsv(3000, 'v2') }]);
     // The download stops after its first bytes (until the run is cancelled): the pause lands
     // mid-sync however fast or loaded the machine is, and cancelling aborts the download.
-    let release = () => {};
-    const heldUntil = new Promise<void>((resolve) => (release = resolve));
-    h.google.fault(sheetId(3), { heldBody: { afterBytes: 2000, until: heldUntil } }, { times: 1 });
+    const held = heldBody(2000);
+    h.google.fault(sheetId(3), held.fault, { times: 1 });
     expect((await h.call('POST', `/api/leads/sync/trigger?customerId=${id}`)).statusCode).toBe(202);
     await until(
       () => status(id),
@@ -124,7 +124,7 @@ describeEachDialect('worker', (dialect) => {
       () => listRuns(h.t.db, { customerId: id, limit: 1 }),
       (r) => r[0]?.outcome === 'cancelled',
     );
-    release();
+    held.release();
     expect(await countLeads(h.t.db, id)).toBe(before);
     const refused = await h.call('POST', `/api/leads/sync/trigger?customerId=${id}`);
     expect(refused.statusCode).toBe(409);
