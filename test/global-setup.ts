@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
+import { TEST_POSTGRES_URL } from './helpers/postgres-server.js';
 import { createPostgresTemplate } from './helpers/postgres-template.js';
 import { dropStalePostgresDatabases, removeStaleSqliteDirs } from './helpers/stale-databases.js';
 
@@ -28,9 +29,8 @@ export default async function globalSetup(project: TestProject): Promise<() => P
   if (result.status !== 0) throw new Error(`the server build failed (exit ${String(result.status)})`);
 
   const dirs = await removeStaleSqliteDirs();
-  const url = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   // PostgreSQL may be down: its tests then skip or fail on their own (helpers/databases.ts).
-  const databases = await dropStalePostgresDatabases(url).catch(() => null);
+  const databases = await dropStalePostgresDatabases(TEST_POSTGRES_URL).catch(() => null);
   const removed = dirs.length + (databases?.length ?? 0);
   if (removed > 0) console.info(`removed ${removed} test databases a killed test run left behind`);
 
