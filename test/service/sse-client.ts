@@ -16,9 +16,10 @@ export interface EventStream {
 
 /**
  * Opens `url` as an SSE stream over real HTTP and collects its events until closed. On a
- * connection of its own (node:http, no agent), not fetch's pool: undici opens a spare connection
- * to the server when a streamed request is aborted, which the server's graceful close then waits
- * on until the client drops it (4 s).
+ * connection of its own (node:http, no agent), not fetch's pool, so close() ends exactly this
+ * connection: undici opens a spare one when a streamed request is aborted (the server's close
+ * no longer waits for such a connection, src/api/close-unused-connections.ts, but a test should
+ * not leave one behind).
  */
 export function openEventStream(url: string, token: string): Promise<EventStream> {
   return new Promise((resolve, reject) => {
