@@ -37,11 +37,7 @@ describeEachDialect('sync events over SSE', (dialect) => {
     await h.app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
   });
-  afterAll(async () => {
-    const t0 = Date.now();
-    await h?.close();
-    console.info('CLOSE', Date.now() - t0);
-  });
+  afterAll(async () => h?.close());
 
   /** A customer of 2,000 rows whose first sync is queued; its download takes `slowMs` or so. */
   const slowCustomer = async (name: string, n: number, slowMs = 0) => {
